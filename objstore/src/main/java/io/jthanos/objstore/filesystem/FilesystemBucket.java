@@ -2,6 +2,7 @@ package io.jthanos.objstore.filesystem;
 
 import io.jthanos.objstore.Bucket;
 import io.jthanos.objstore.BucketException;
+import io.jthanos.objstore.FileRangeInputStream;
 import io.jthanos.objstore.InvalidObjectNameException;
 import io.jthanos.objstore.NameIterator;
 import io.jthanos.objstore.ObjectAttributes;
@@ -9,7 +10,6 @@ import io.jthanos.objstore.ObjectName;
 import io.jthanos.objstore.ObjectNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -198,86 +198,14 @@ public final class FilesystemBucket implements Bucket {
 
   @Override
   public InputStream get(String name) throws IOException {
-    return new ChannelRangeStream(open(name), 0, Long.MAX_VALUE);
+    return new FileRangeInputStream(open(name), 0, Long.MAX_VALUE);
   }
 
   @Override
   public InputStream getRange(String name, long offset, long length) throws IOException {
     ObjectName.checkRange(offset, length);
     FileChannel ch = open(name);
-    return new ChannelRangeStream(ch, offset, length == -1 ? Long.MAX_VALUE : length);
-  }
-
-  /** Positional reads of a byte range; clamps at end of file. */
-  static final class ChannelRangeStream extends InputStream {
-    private final FileChannel ch;
-    private long pos;
-    private long remaining;
-
-    ChannelRangeStream(FileChannel ch, long offset, long length) {
-      this.ch = ch;
-      this.pos = offset;
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n <= 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining <= 0) {
-        return -1;
-      }
-      int want = (int) Math.min(len, remaining);
-      int n = ch.read(ByteBuffer.wrap(b, off, want), pos);
-      if (n <= 0) {
-        remaining = 0;
-        return -1;
-      }
-      pos += n;
-      remaining -= n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      if (n <= 0 || remaining <= 0) {
-        return 0;
-      }
-      long s = Math.min(n, Math.min(remaining, Math.max(0, ch.size() - pos)));
-      pos += s;
-      remaining -= s;
-      return s;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(Integer.MAX_VALUE, Math.min(remaining, Math.max(0, ch.size() - pos)));
-    }
-
-    @Override
-    public long transferTo(OutputStream out) throws IOException {
-      long total = 0;
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = read(buf, 0, buf.length)) > 0) {
-        out.write(buf, 0, n);
-        total += n;
-      }
-      return total;
-    }
-
-    @Override
-    public void close() throws IOException {
-      ch.close();
-    }
+    return new FileRangeInputStream(ch, offset, length == -1 ? Long.MAX_VALUE : length);
   }
 
   @Override
