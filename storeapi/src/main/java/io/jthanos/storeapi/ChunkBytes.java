@@ -3,7 +3,6 @@ package io.jthanos.storeapi;
 import com.google.protobuf.ByteString;
 import io.jthanos.tsdb.chunkenc.ChunkEncoding;
 import java.util.Objects;
-import net.openhft.hashing.LongHashFunction;
 
 /**
  * One encoded chunk as StoreAPI carries it: its encoding (Prometheus numbering, see {@link
@@ -15,8 +14,6 @@ import net.openhft.hashing.LongHashFunction;
  * passes through without copies.
  */
 public record ChunkBytes(ChunkEncoding encoding, ByteString data, long hash) {
-  private static final LongHashFunction XX = LongHashFunction.xx();
-
   public ChunkBytes {
     Objects.requireNonNull(encoding, "encoding");
     Objects.requireNonNull(data, "data");
@@ -53,6 +50,6 @@ public record ChunkBytes(ChunkEncoding encoding, ByteString data, long hash) {
 
   /** XXH64 (seed 0) of the bytes, as Go's cespare/xxhash.Sum64. */
   public static long xxhash(ByteString data) {
-    return XX.hashBytes(data.asReadOnlyByteBuffer());
+    return Hashes.xxhash(data.asReadOnlyByteBuffer());
   }
 }

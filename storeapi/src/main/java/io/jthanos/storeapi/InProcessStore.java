@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves StoreAPI services over gRPC's in-process transport, for tests and for components that
  * query their own StoreAPI. Messages are serialized when sent, exactly as over the network: the
- * in-process transport would otherwise hand the server's message objects to the client, whose
- * chunk bytes may be views of buffers the server releases when the call ends.
+ * in-process transport would otherwise hand the server's message objects to the client, whose chunk
+ * bytes may be views of buffers the server releases when the call ends.
  */
 public final class InProcessStore implements AutoCloseable {
   private final String name;

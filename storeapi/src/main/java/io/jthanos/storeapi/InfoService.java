@@ -99,7 +99,8 @@ public final class InfoService extends InfoGrpc.InfoImplBase {
     try {
       r = info();
     } catch (RuntimeException e) {
-      out.onError(Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
+      out.onError(
+          Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
       return;
     }
     out.onNext(r);

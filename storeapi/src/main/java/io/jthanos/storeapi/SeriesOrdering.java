@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Restores label order after external labels are merged into series that storage returned sorted
- * by their own labels.
+ * Restores label order after external labels are merged into series that storage returned sorted by
+ * their own labels.
  *
  * <p>Inserting the same external labels into every series keeps the order of any two series except
  * one case: series A is a proper prefix of series B, A has no label named after the greatest

@@ -39,8 +39,8 @@ import javax.net.ssl.SSLException;
  *
  * <p>Calls take the deadline of {@link #withDeadline}, else the config's timeout, else none.
  * Received messages may be up to 2 GiB (Thanos' {@code MaxInt32}); chunk bytes in received series
- * alias the received frame instead of being copied. Instances are immutable and thread-safe;
- * {@code with*} views share the channel, and only the instance from {@code connect} closes it.
+ * alias the received frame instead of being copied. Instances are immutable and thread-safe; {@code
+ * with*} views share the channel, and only the instance from {@code connect} closes it.
  */
 public final class StoreClient implements AutoCloseable {
   private final String target;

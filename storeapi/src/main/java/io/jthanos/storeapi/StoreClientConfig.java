@@ -29,7 +29,9 @@ public record StoreClientConfig(
   public StoreClientConfig {
     Objects.requireNonNull(tls, "tls");
     compression = compression == null || compression.isEmpty() ? "none" : compression;
-    if (!compression.equals("none") && !compression.equals("snappy") && !compression.equals("gzip")) {
+    if (!compression.equals("none")
+        && !compression.equals("snappy")
+        && !compression.equals("gzip")) {
       throw new IllegalArgumentException(
           "unknown gRPC compression " + compression + " (none, snappy, gzip)");
     }
@@ -39,7 +41,8 @@ public record StoreClientConfig(
   }
 
   public StoreClientConfig withTls(ClientTls t) {
-    return new StoreClientConfig(t, compression, timeout, keepAliveTime, keepAliveTimeout, prefetch);
+    return new StoreClientConfig(
+        t, compression, timeout, keepAliveTime, keepAliveTimeout, prefetch);
   }
 
   public StoreClientConfig withCompression(String c) {

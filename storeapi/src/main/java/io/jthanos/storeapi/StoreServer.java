@@ -55,7 +55,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import net.openhft.hashing.LongHashFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * Serves any {@link ChunkQueryable} as Thanos' {@code thanos.Store} gRPC service (spec 1.2, 1.8).
  *
  * <p>Series: external-label matchers are decided locally (cannot match: empty stream; satisfied:
- * dropped; nothing left: {@code INVALID_ARGUMENT}); series leave sorted by their full label set with
- * the external labels merged in (external wins); {@code without_replica_labels} is honoured
+ * dropped; nothing left: {@code INVALID_ARGUMENT}); series leave sorted by their full label set
+ * with the external labels merged in (external wins); {@code without_replica_labels} is honoured
  * (advertised in {@link #storeInfo()}); {@code shard_info} filters by label hash; {@code
  * skip_chunks} sends labels only; chunks overlapping the time range pass through as stored (no
  * re-encoding, no copy until the transport buffer), aggregate (0xFF) chunks are split into the
@@ -79,7 +78,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StoreServer extends StoreGrpc.StoreImplBase {
   private static final Logger log = LoggerFactory.getLogger(StoreServer.class);
-  private static final LongHashFunction XX = LongHashFunction.xx();
 
   /** Thanos' remote-read frame budget: a series' chunks are split into frames of about 1 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
@@ -154,8 +152,8 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
   }
 
   /**
-   * {@code StoreInfo} for the Info service: time range, sharding and without_replica_labels support,
-   * one TSDB info per label set.
+   * {@code StoreInfo} for the Info service: time range, sharding and without_replica_labels
+   * support, one TSDB info per label set.
    */
   public StoreInfo storeInfo() {
     long min = minTime();
@@ -220,6 +218,14 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
                 () -> {
                   try {
                     produce(plan, obs, flow);
+                  } catch (Throwable t) {
+                    log.atError().setCause(t).log("series request failed");
+                    fail(
+                        obs,
+                        Status.INTERNAL
+                            .withDescription("series: " + t)
+                            .withCause(t)
+                            .asRuntimeException());
                   } finally {
                     release();
                   }
@@ -355,8 +361,7 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
           switch (mode) {
             case DIRECT -> SeriesOrdering.direct(w::send);
             case STACKED ->
-                SeriesOrdering.stacked(
-                    plan.external().name(plan.external().size() - 1), w::send);
+                SeriesOrdering.stacked(plan.external().name(plan.external().size() - 1), w::send);
             case RESORT -> SeriesOrdering.resorting(w::send);
           };
       if (mode == SeriesOrdering.Mode.RESORT) {
@@ -410,7 +415,9 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
         return;
       }
       log.atWarn().setCause(e).log("series request failed");
-      fail(obs, Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
+      fail(
+          obs,
+          Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
     }
   }
 
@@ -633,7 +640,7 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
       Chunk.Builder c = Chunk.newBuilder().setType(StoreProtos.toProto(enc));
       c.setData(StoreProtos.wrap(data));
       if (chunkHashes) {
-        c.setHash(XX.hashBytes(data.duplicate()));
+        c.setHash(Hashes.xxhash(data));
       }
       return c.build();
     }
@@ -699,7 +706,8 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
       out.onError(e.toStatus());
     } catch (RuntimeException e) {
       log.atWarn().setCause(e).log("label names request failed");
-      out.onError(Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
+      out.onError(
+          Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
     }
   }
 
@@ -771,7 +779,8 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
       out.onError(e.toStatus());
     } catch (RuntimeException e) {
       log.atWarn().setCause(e).log("label values request failed");
-      out.onError(Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
+      out.onError(
+          Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).asRuntimeException());
     }
   }
 
