@@ -67,13 +67,9 @@ final class Aggregation {
     };
   }
 
-  /** The numeric parameter per step: once at the start in 3.x, per step in 2.x. */
+  /** The numeric parameter, evaluated at every step. */
   private double[] param() {
-    double[] p = ev.scalar(a.param(), steps, path.passThrough());
-    if (v3 && p.length > 1) {
-      Arrays.fill(p, p[0]);
-    }
-    return p;
+    return ev.scalar(a.param(), steps, path.passThrough());
   }
 
   // --- sum, avg, count, group, min, max, stddev, stdvar, quantile ------------------------------
@@ -118,12 +114,13 @@ final class Aggregation {
 
   private SeriesStream simple() {
     double[] q = op == TokenType.QUANTILE ? param() : null;
-    if (q != null && v3 && q.length > 0) {
-      double p = q[0];
-      if (Double.isNaN(p) || p < 0 || p > 1) {
-        ctx.warn(
-            "PromQL warning: quantile value should be between 0 and 1, got " + GoFloat.formatG(p),
-            a.param().pos());
+    if (q != null && v3) {
+      for (double p : q) {
+        if (Double.isNaN(p) || p < 0 || p > 1) {
+          ctx.warn(
+              "PromQL warning: quantile value should be between 0 and 1, got " + GoFloat.formatG(p),
+              a.param().pos());
+        }
       }
     }
     int n = steps.count();

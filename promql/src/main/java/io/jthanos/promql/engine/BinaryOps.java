@@ -259,7 +259,8 @@ final class BinaryOps {
         boolean keep = !comparison || compare(op, vl, vr);
         if (returnBool) {
           value = keep ? 1 : 0;
-        } else if (!keep) {
+        } else if (!keep && ctx.v2) {
+          // 2.x checks matching errors only for samples that survive the filter.
           continue;
         }
         Labels outLabels = resultMetric(l.labels, r.labels, op, m, matching, dropName, resultCache);
@@ -284,6 +285,9 @@ final class BinaryOps {
                 "multiple matches for labels: grouping labels must ensure unique matches");
           }
           bits[i >>> 6] |= 1L << i;
+        }
+        if (!keep && !returnBool) {
+          continue;
         }
         StepSeries o = out.get(outLabels);
         if (o == null) {

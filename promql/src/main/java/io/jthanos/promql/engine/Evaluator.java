@@ -270,19 +270,24 @@ final class Evaluator {
       case "label_replace" -> labelReplace(c, s, fp);
       case "label_join" -> labelJoin(c, s, fp);
       case "histogram_quantile" -> HistogramQuantile.stream(this, c, s, fp);
+      case "histogram_fraction" -> {
+        if (ctx.v2) {
+          // 2.x computes fractions of native histograms only.
+          scalar(args.get(0), s, fp);
+          scalar(args.get(1), s, fp);
+          SeriesStream in = vector(args.get(2), s, fp);
+          yield new MapStream(
+              ctx, in, series -> Arrays.fill(series.bits, 0L), true, MapStream.Check.NONE);
+        }
+        yield HistogramQuantile.stream(this, c, s, fp);
+      }
       case "histogram_count",
           "histogram_sum",
           "histogram_avg",
           "histogram_stddev",
-          "histogram_stdvar",
-          "histogram_fraction" -> {
+          "histogram_stdvar" -> {
         // Only native histograms have these; float series produce nothing.
-        int vecArg = name.equals("histogram_fraction") ? 2 : 0;
-        if (name.equals("histogram_fraction")) {
-          scalar(args.get(0), s, fp);
-          scalar(args.get(1), s, fp);
-        }
-        SeriesStream in = vector(args.get(vecArg), s, fp);
+        SeriesStream in = vector(args.get(0), s, fp);
         yield new MapStream(
             ctx, in, series -> Arrays.fill(series.bits, 0L), true, MapStream.Check.NONE);
       }
@@ -416,7 +421,8 @@ final class Evaluator {
     Expr m = c.args().get(0);
     RangeFunctionStream rf =
         new RangeFunctionStream(
-            ctx, range(m, s, fp), s, RangeFunctionStream.Fn.PRESENT, null, null, m.pos(), null);
+                ctx, range(m, s, fp), s, RangeFunctionStream.Fn.PRESENT, null, null, m.pos(), null)
+            .presenceOnly();
     return absent(m, rf, s);
   }
 
@@ -426,6 +432,12 @@ final class Evaluator {
     String name = c.func().name();
     SeriesStream in = vector(c.args().get(0), s, fp);
     if (!s.isInstant()) {
+      if (!ctx.v2) {
+        ctx.warn(
+            "PromQL warning: sort is ineffective for range queries since results are always"
+                + " ordered by labels",
+            c.pos());
+      }
       return in;
     }
     List<StepSeries> all = Collector.collect(ctx, in);

@@ -7,7 +7,6 @@ import io.jthanos.promql.text.GoNumbers;
 import io.jthanos.promql.text.GoStrings;
 import io.jthanos.tsdb.labels.Labels;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +28,14 @@ final class HistogramQuantile {
 
   static SeriesStream stream(Evaluator ev, Call c, Steps s, SelectionPath p) {
     EvalContext ctx = ev.ctx;
+    boolean fraction = c.func().name().equals("histogram_fraction");
     Expr qArg = c.args().get(0);
-    Expr vArg = c.args().get(1);
+    Expr vArg = c.args().get(fraction ? 2 : 1);
     double[] q = ev.scalar(qArg, s, p);
+    double[] upper = fraction ? ev.scalar(c.args().get(1), s, p) : null;
     int n = s.count();
     boolean v3 = !ctx.v2;
-    if (v3) {
+    if (v3 && !fraction) {
       for (int i = 0; i < n; i++) {
         double x = q[i];
         if (Double.isNaN(x) || x < 0 || x > 1) {
@@ -50,9 +51,9 @@ final class HistogramQuantile {
       for (StepSeries ss = in.next(); ss != null; ss = in.next()) {
         ctx.check();
         String le = ss.labels.get("le");
-        double upper;
+        double bound;
         try {
-          upper = GoNumbers.parseFloat(le);
+          bound = GoNumbers.parseFloat(le);
         } catch (IllegalArgumentException e) {
           if (v3) {
             String name = ss.labels.metricName();
@@ -74,7 +75,7 @@ final class HistogramQuantile {
           groups.put(sig, g);
         }
         g.dropName |= ctx.delayedNameRemoval;
-        g.uppers.add(upper);
+        g.uppers.add(bound);
         g.buckets.add(ss.copy());
         int card = ss.cardinality();
         held += card;
@@ -108,12 +109,19 @@ final class HistogramQuantile {
           continue;
         }
         forced[0] = false;
-        double v = bucketQuantile(q[i], ub, cnt, k, v3, forced);
+        double v =
+            fraction
+                ? bucketFraction(q[i], upper[i], ub, cnt, k)
+                : bucketQuantile(q[i], ub, cnt, k, v3, forced);
         if (forced[0]) {
-          ctx.info(
+          String msg =
               "PromQL info: input to histogram_quantile needed to be fixed for monotonicity (see"
-                  + " https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)",
-              vArg.pos());
+                  + " https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)";
+          String name = ctx.delayedNameRemoval ? g.labels.metricName() : "";
+          if (!name.isEmpty()) {
+            msg += " for metric name " + GoStrings.quote(name);
+          }
+          ctx.info(msg, vArg.pos());
         }
         o.set(i, v);
       }
@@ -244,7 +252,113 @@ final class HistogramQuantile {
     return bucketStart + (bucketEnd - bucketStart) * (rank / count);
   }
 
-  static double[] copy(double[] a, int n) {
-    return Arrays.copyOf(a, n);
+  /** Sorts by upper bound and merges equal bounds; returns the new bucket count. */
+  private static int sortAndCoalesce(double[] ub, double[] cnt, int k) {
+    for (int i = 1; i < k; i++) {
+      double u = ub[i];
+      double c = cnt[i];
+      int j = i - 1;
+      while (j >= 0 && ub[j] > u) {
+        ub[j + 1] = ub[j];
+        cnt[j + 1] = cnt[j];
+        j--;
+      }
+      ub[j + 1] = u;
+      cnt[j + 1] = c;
+    }
+    int m = 0;
+    for (int i = 1; i < k; i++) {
+      if (ub[i] == ub[m]) {
+        cnt[m] += cnt[i];
+      } else {
+        m++;
+        ub[m] = ub[i];
+        cnt[m] = cnt[i];
+      }
+    }
+    return m + 1;
+  }
+
+  /**
+   * The fraction of observations between lower and upper in classic buckets, interpolating linearly
+   * inside buckets. The lowest bucket starts at 0 when its bound is positive, else at -Inf;
+   * observations in a bucket of infinite width sit at its infinite end.
+   */
+  static double bucketFraction(double lower, double upper, double[] ub, double[] cnt, int k) {
+    if (Double.isNaN(lower) || Double.isNaN(upper)) {
+      return Double.NaN;
+    }
+    if (k == 0) {
+      return Double.NaN;
+    }
+    int m = sortAndCoalesce(ub, cnt, k);
+    if (ub[m - 1] != Double.POSITIVE_INFINITY) {
+      return Double.NaN;
+    }
+    double max = cnt[0];
+    for (int i = 1; i < m; i++) {
+      if (cnt[i] > max) {
+        max = cnt[i];
+      } else if (cnt[i] < max) {
+        cnt[i] = max;
+      }
+    }
+    double total = cnt[m - 1];
+    if (total == 0) {
+      return Double.NaN;
+    }
+    if (lower >= upper) {
+      return 0;
+    }
+    double rank = 0;
+    double lowerRank = 0;
+    double upperRank = 0;
+    boolean lowerSet = false;
+    boolean upperSet = false;
+    for (int i = 0; i < m; i++) {
+      double bUpper = ub[i];
+      double bLower = i == 0 ? (bUpper > 0 ? 0 : Double.NEGATIVE_INFINITY) : ub[i - 1];
+      double count = i == 0 ? cnt[0] : cnt[i] - cnt[i - 1];
+      if (!lowerSet && bLower >= lower) {
+        lowerRank = rank;
+        lowerSet = true;
+      }
+      if (!upperSet && bLower >= upper) {
+        upperRank = rank;
+        upperSet = true;
+      }
+      if (lowerSet && upperSet) {
+        break;
+      }
+      if (!lowerSet && bLower < lower && bUpper > lower) {
+        lowerRank = rank + count * fractionBelow(lower, bLower, bUpper);
+        lowerSet = true;
+      }
+      if (!upperSet && bLower < upper && bUpper > upper) {
+        upperRank = rank + count * fractionBelow(upper, bLower, bUpper);
+        upperSet = true;
+      }
+      if (lowerSet && upperSet) {
+        break;
+      }
+      rank += count;
+    }
+    if (!lowerSet || lowerRank > total) {
+      lowerRank = total;
+    }
+    if (!upperSet || upperRank > total) {
+      upperRank = total;
+    }
+    return (upperRank - lowerRank) / total;
+  }
+
+  private static double fractionBelow(double x, double lo, double hi) {
+    if (Double.isInfinite(lo)) {
+      return 1;
+    }
+    if (Double.isInfinite(hi)) {
+      return 0;
+    }
+    return (x - lo) / (hi - lo);
   }
 }

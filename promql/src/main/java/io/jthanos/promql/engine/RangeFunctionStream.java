@@ -53,7 +53,7 @@ final class RangeFunctionStream implements SeriesStream {
   private final boolean dropName;
   private final boolean v3;
   private final StepSeries out;
-  private final WholeSeriesTracker tracker;
+  private WholeSeriesTracker tracker;
   private final double[] scratch = new double[1];
   private double[] sortBuf = new double[16];
 
@@ -82,6 +82,12 @@ final class RangeFunctionStream implements SeriesStream {
     this.v3 = !ctx.v2;
     this.out = new StepSeries(steps.count());
     this.tracker = dropName && !ctx.delayedNameRemoval ? new WholeSeriesTracker() : null;
+  }
+
+  /** Turns off the duplicate-labelset check (absent_over_time only needs presence). */
+  RangeFunctionStream presenceOnly() {
+    this.tracker = null;
+    return this;
   }
 
   @Override
@@ -294,6 +300,12 @@ final class RangeFunctionStream implements SeriesStream {
         r = quantile(q, copyToSortBuf(v, lo, hi), n);
       }
       case MAD -> {
+        for (int i = lo; i < hi; i++) {
+          if (Double.isNaN(v[i])) {
+            scratch[0] = Double.NaN;
+            return true;
+          }
+        }
         double[] buf = copyToSortBuf(v, lo, hi);
         double median = quantile(0.5, buf, n);
         for (int i = 0; i < n; i++) {

@@ -82,7 +82,7 @@ public final class PromqlTestRunner {
   private static final List<SkipRule> EXPERIMENTAL =
       List.of(
           new SkipRule(
-              Pattern.compile("\\]\\s*(anchored|smoothed)\\b"),
+              Pattern.compile("\\s(anchored|smoothed)\\b"),
               "anchored/smoothed range selectors (experimental) are not implemented"),
           new SkipRule(
               Pattern.compile("\\bfill(_left|_right)?\\s*\\("),
@@ -100,7 +100,7 @@ public final class PromqlTestRunner {
               "start timestamps (experimental) are not supported"),
           new SkipRule(
               Pattern.compile(
-                  "\\b(min_of|max_of)\\s*\\(|\\b(step|range)\\s*\\(\\s*\\)\\s*[-+*/%^,:\\]\\)]|offset\\s*-?\\s*\\(|\\[[^\\]]*[0-9smhdwy)]\\s*[-+*/%^]\\s*[0-9(][^\\]]*\\]"),
+                  "(?i)offset\\s+-?\\s*(step|range)\\s*\\(|\\b(min_of|max_of)\\s*\\(|\\b(step|range)\\s*\\(\\s*\\)\\s*[-+*/%^,:\\]\\)]|offset\\s*-?\\s*\\(|\\[[^\\]]*[0-9smhdwy)]\\s*[-+*/%^]\\s*[0-9(][^\\]]*\\]"),
               "duration expressions (experimental) are not implemented"));
 
   private final EngineOptions opts;
@@ -151,20 +151,31 @@ public final class PromqlTestRunner {
     List<CaseResult> out = new ArrayList<>();
     TestScript script;
     try {
-      script = TestScript.parse(lines);
+      script =
+          TestScript.parse(
+              startTimestamps ? lines.stream().filter(l -> !l.contains("@st ")).toList() : lines);
     } catch (RuntimeException e) {
       out.add(new CaseResult(fileId + ":0", "", Outcome.FAIL, "script parse error: " + e, true));
       return out;
     }
     InMemoryStorage storage = new InMemoryStorage();
     Set<String> histMetrics = new HashSet<>();
+    boolean[] typeAndUnit = new boolean[1];
     for (TestScript.Command c : script.commands) {
       switch (c) {
         case TestScript.Clear cl -> {
           storage.clear();
           histMetrics.clear();
+          typeAndUnit[0] = false;
         }
-        case TestScript.Load l -> load(storage, l, histMetrics);
+        case TestScript.Load l -> {
+          load(storage, l, histMetrics);
+          for (SeriesDescription sd : l.series()) {
+            if (sd.labels().has("__type__") || sd.labels().has("__unit__")) {
+              typeAndUnit[0] = true;
+            }
+          }
+        }
         case TestScript.Eval ev -> {
           String id = fileId + ":" + ev.line();
           boolean hist = touchesHistograms(ev, histMetrics);
@@ -180,6 +191,9 @@ public final class PromqlTestRunner {
           }
           String skip =
               hist ? "native histograms are not supported yet" : experimentalSkip(ev.expr());
+          if (skip == null && typeAndUnit[0]) {
+            skip = "type and unit metadata labels (experimental) are not implemented";
+          }
           if (skip != null) {
             out.add(new CaseResult(id, ev.expr(), Outcome.SKIP, skip, !hist));
             continue;
@@ -319,7 +333,67 @@ public final class PromqlTestRunner {
     if (values != null) {
       return values;
     }
-    return annos;
+    if (annos != null) {
+      return annos;
+    }
+    return checkRangeConsistency(storage, ev, res.value());
+  }
+
+  private static final Pattern TIME_DEPENDENT =
+      Pattern.compile("\\b(start|end|range|step)\\s*\\(\\s*\\)");
+
+  /**
+   * Prometheus' runner also evaluates every instant query as a range query from t-1m to t+1m and
+   * expects the middle step to give the instant result.
+   */
+  private String checkRangeConsistency(InMemoryStorage storage, TestScript.Eval ev, Value instant) {
+    if (ev.range()
+        || ev.rangeVectorStart() != null
+        || ev.expectString()
+        || ev.expects("ordered")
+        || TIME_DEPENDENT.matcher(ev.expr()).find()
+        || !(instant instanceof Vector || instant instanceof Scalar)) {
+      return null;
+    }
+    long t = ev.start();
+    QueryResult rr;
+    try {
+      rr =
+          engine
+              .rangeQuery(storage, ev.expr(), t - 60_000, t + 60_000, 60_000, QueryOptions.DEFAULT)
+              .exec();
+    } catch (PromqlException e) {
+      if (e.getMessage() != null
+          && e.getMessage().contains("native histograms are not supported")) {
+        throw new NativeHistogram();
+      }
+      return "range-mode evaluation failed: " + e.getMessage();
+    }
+    if (!(rr.value() instanceof Matrix m)) {
+      return "range-mode evaluation returned " + describe(rr.value());
+    }
+    List<Sample> middle = new ArrayList<>();
+    for (int k = 0; k < m.series().size(); k++) {
+      FloatSeries fs = m.series().get(k);
+      if (k > 0 && Labels.compare(m.series().get(k - 1).labels(), fs.labels()) >= 0) {
+        return "range-mode result not sorted by labels";
+      }
+      for (int i = 0; i < fs.size(); i++) {
+        if (fs.timestamps()[i] == t) {
+          middle.add(new Sample(fs.labels(), t, fs.values()[i]));
+        }
+      }
+    }
+    String err;
+    if (instant instanceof Scalar) {
+      if (middle.size() != 1) {
+        return "range-mode middle step has " + middle.size() + " points for a scalar";
+      }
+      err = checkValue(ev, new Scalar(t, middle.get(0).value()));
+    } else {
+      err = checkValue(ev, new Vector(middle));
+    }
+    return err == null ? null : "in range mode: " + err;
   }
 
   private static List<String> strip(List<String> in) {
