@@ -2,8 +2,7 @@ package io.jthanos.tsdb.labels;
 
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,8 +11,10 @@ import java.util.Set;
  * expressions use RE2 syntax and are fully anchored. An absent label has the value {@code ""}, so
  * {@code {a=""}} matches series without {@code a}.
  *
- * <p>Regexes are compiled once. Common shapes skip the regex engine: a plain literal, a set of
- * literals ({@code a|b|c}), a literal prefix followed by {@code .*}, and {@code .*} / {@code .+}.
+ * <p>Regexes are compiled once. Common shapes skip the regex engine (see {@code FastRegex}): an
+ * alternation of literals ({@code a|b|c}, escaped punctuation allowed, optionally in one group),
+ * each optionally preceded or followed by {@code .*} / {@code .+} (prefix, suffix, contains). Other
+ * regexes run on RE2/J after a literal-prefix pre-check.
  */
 public final class Matcher {
   private final MatchType type;
@@ -22,10 +23,9 @@ public final class Matcher {
   private final RegexDialect dialect;
 
   // Regex evaluation strategy, resolved at construction.
-  private final Pattern pattern; // null when a fast path applies
-  private final Set<String> literalSet; // exact alternatives
-  private final String prefix; // literal prefix followed by ".*"
-  private final int special; // 0 none, 1 = ".*" (any), 2 = ".+" (non-empty)
+  private final FastRegex fast; // null for = and !=
+  private final boolean wildcards; // fast alternatives use .* or .+
+  private volatile Pattern pattern; // compiled eagerly unless the fast path covers the regex
 
   private Matcher(MatchType type, String name, String value, RegexDialect dialect) {
     this.type = Objects.requireNonNull(type, "type");
@@ -33,26 +33,33 @@ public final class Matcher {
     this.value = Objects.requireNonNull(value, "value");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     if (type == MatchType.REGEX || type == MatchType.NOT_REGEX) {
-      Analysis a = analyse(value, dialect);
-      this.literalSet = a.set;
-      this.prefix = a.prefix;
-      this.special = a.special;
-      if (a.set == null && a.prefix == null && a.special == 0) {
-        try {
-          this.pattern = Pattern.compile(dialect.anchor(value));
-        } catch (PatternSyntaxException e) {
-          throw new IllegalArgumentException(
-              "error parsing regexp: " + e.getDescription() + ": `" + e.getPattern() + "`", e);
-        }
-      } else {
-        this.pattern = null;
+      this.fast = FastRegex.analyse(value);
+      this.wildcards = fast.alts != null && fast.alts.stream().anyMatch(a -> !a.isLiteral());
+      if (fast.alts == null) {
+        this.pattern = compile(value, dialect);
       }
     } else {
-      this.pattern = null;
-      this.literalSet = null;
-      this.prefix = null;
-      this.special = 0;
+      this.fast = null;
+      this.wildcards = false;
     }
+  }
+
+  private static Pattern compile(String value, RegexDialect dialect) {
+    try {
+      return Pattern.compile(dialect.anchor(value));
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(
+          "error parsing regexp: " + e.getDescription() + ": `" + e.getPattern() + "`", e);
+    }
+  }
+
+  private Pattern pattern() {
+    Pattern p = pattern;
+    if (p == null) {
+      p = compile(value, dialect);
+      pattern = p;
+    }
+    return p;
   }
 
   /** Creates a matcher; regexes use the default (Prometheus 3.x) anchoring. */
@@ -121,83 +128,38 @@ public final class Matcher {
    * Lets index lookups fetch exactly those postings.
    */
   public Set<String> setMatches() {
-    return literalSet;
+    return fast == null || fast.set == null ? null : Collections.unmodifiableSet(fast.set);
   }
 
-  /** The literal prefix of a {@code prefix.*} regex, else null. */
+  /**
+   * For a regex, a literal prefix every accepted value starts with (e.g. {@code api} for {@code
+   * api.*} or {@code api-(eu|us)}), else null. Lets index lookups scan only that range of values.
+   */
   public String literalPrefix() {
-    return prefix;
+    return fast == null || fast.prefix.isEmpty() ? null : fast.prefix;
   }
 
   private boolean matchRegex(String v) {
-    if (literalSet != null) {
-      return literalSet.contains(v);
-    }
-    if (prefix != null) {
-      return v.startsWith(prefix) && (dialect == RegexDialect.PROMETHEUS_3 || noNewline(v));
-    }
-    if (special == 1) {
-      return dialect == RegexDialect.PROMETHEUS_3 || noNewline(v);
-    }
-    if (special == 2) {
-      return !v.isEmpty() && (dialect == RegexDialect.PROMETHEUS_3 || noNewline(v));
-    }
-    return pattern.matcher(v).find();
-  }
-
-  private static boolean noNewline(String v) {
-    return v.indexOf('\n') < 0;
-  }
-
-  private record Analysis(Set<String> set, String prefix, int special) {}
-
-  private static final String META = "\\.+*?()|[]{}^$";
-
-  private static boolean isLiteral(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (META.indexOf(s.charAt(i)) >= 0) {
-        return false;
+    FastRegex f = fast;
+    if (f.alts != null) {
+      if (f.set != null) {
+        return f.set.contains(v);
       }
-    }
-    return true;
-  }
-
-  private static Analysis analyse(String re, RegexDialect dialect) {
-    if (re.equals(".*")) {
-      return new Analysis(null, null, 1);
-    }
-    if (re.equals(".+")) {
-      return new Analysis(null, null, 2);
-    }
-    if (isLiteral(re)) {
-      return new Analysis(Set.of(re), null, 0);
-    }
-    // Alternation of plain literals: a|b|c (no nesting, no escapes).
-    if (re.indexOf('|') >= 0) {
-      List<String> alts = new ArrayList<>();
-      int start = 0;
-      for (int i = 0; i <= re.length(); i++) {
-        if (i == re.length() || re.charAt(i) == '|') {
-          String alt = re.substring(start, i);
-          if (!isLiteral(alt)) {
-            alts = null;
-            break;
-          }
-          alts.add(alt);
-          start = i + 1;
+      if (wildcards && dialect == RegexDialect.PROMETHEUS_2 && v.indexOf('\n') >= 0) {
+        // In 2.x "." does not match a newline: let the engine decide.
+        return pattern().matcher(v).find();
+      }
+      for (FastRegex.Alt a : f.alts) {
+        if (a.matches(v)) {
+          return true;
         }
       }
-      if (alts != null) {
-        return new Analysis(Set.copyOf(new java.util.HashSet<>(alts)), null, 0);
-      }
+      return false;
     }
-    if (re.endsWith(".*") && re.length() > 2) {
-      String p = re.substring(0, re.length() - 2);
-      if (isLiteral(p)) {
-        return new Analysis(null, p, 0);
-      }
+    if (!f.prefix.isEmpty() && !v.startsWith(f.prefix)) {
+      return false;
     }
-    return new Analysis(null, null, 0);
+    return pattern().matcher(v).find();
   }
 
   @Override

@@ -1,0 +1,199 @@
+package io.jthanos.tsdb.chunkenc;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Encodes float samples into a Prometheus XOR ("Gorilla") chunk, bit for bit as Prometheus does:
+ * 2-byte big-endian sample count, then the first timestamp as varint and value as 64 raw bits, the
+ * second timestamp as uvarint delta, later timestamps as delta-of-delta in 1/14/17/20/64-bit
+ * buckets, values as XOR against the previous value with a leading/trailing-zero window.
+ *
+ * <p>Timestamps must not decrease (the caller cuts chunks and rejects out-of-order samples). At
+ * most 65535 samples fit the count field. Not thread-safe; {@link #reset()} reuses the buffers.
+ */
+public final class XorEncoder {
+  /** Hard limit of the 16-bit sample count. */
+  public static final int MAX_SAMPLES = 0xFFFF;
+
+  private byte[] buf = new byte[128];
+  private int len = 2; // bytes fully written, after the 2-byte count
+  private long acc; // pending bits, right-aligned
+  private int accBits; // number of pending bits, always < 8 between calls
+  // Prometheus' bit stream writes whole bytes with writeByte, which leaves an empty byte at the end
+  // of the stream when it ends byte-aligned; the stored chunk keeps that byte. True when the last
+  // write was a whole number of bytes.
+  private boolean lastWhole;
+
+  private int count;
+  private long t;
+  private long vBits;
+  private long tDelta;
+  private int leading = 0xff;
+  private int trailing;
+  private long minT;
+
+  public XorEncoder reset() {
+    len = 2;
+    acc = 0;
+    accBits = 0;
+    count = 0;
+    t = 0;
+    vBits = 0;
+    tDelta = 0;
+    leading = 0xff;
+    trailing = 0;
+    lastWhole = false;
+    return this;
+  }
+
+  public int numSamples() {
+    return count;
+  }
+
+  /** Timestamp of the first sample (undefined when empty). */
+  public long minTime() {
+    return minT;
+  }
+
+  /** Timestamp of the last sample (undefined when empty). */
+  public long maxTime() {
+    return t;
+  }
+
+  /** Size in bytes the chunk data would have now (count + bit stream). */
+  public int size() {
+    return len + (accBits > 0 || lastWhole ? 1 : 0);
+  }
+
+  public void append(long ts, double v) {
+    appendBits(ts, Double.doubleToRawLongBits(v));
+  }
+
+  /**
+   * Appends a sample given the raw bits of its value (keeps NaN payloads such as stale markers).
+   */
+  public void appendBits(long ts, long bits) {
+    switch (count) {
+      case 0 -> {
+        putVarint(ts);
+        writeBits(bits, 64);
+        minT = ts;
+      }
+      case 1 -> {
+        tDelta = ts - t;
+        putUvarint(tDelta);
+        writeValue(bits);
+      }
+      default -> {
+        if (count >= MAX_SAMPLES) {
+          throw new IllegalStateException("xor chunk full: " + MAX_SAMPLES + " samples");
+        }
+        long d = ts - t;
+        long dod = d - tDelta;
+        if (dod == 0) {
+          writeBits(0, 1);
+        } else if (dod >= -8191 && dod <= 8192) {
+          writeBits(0b10, 2);
+          writeBits(dod, 14);
+        } else if (dod >= -65535 && dod <= 65536) {
+          writeBits(0b110, 3);
+          writeBits(dod, 17);
+        } else if (dod >= -524287 && dod <= 524288) {
+          writeBits(0b1110, 4);
+          writeBits(dod, 20);
+        } else {
+          writeBits(0b1111, 4);
+          writeBits(dod, 64);
+        }
+        tDelta = d;
+        writeValue(bits);
+      }
+    }
+    t = ts;
+    vBits = bits;
+    count++;
+  }
+
+  private void writeValue(long bits) {
+    long x = bits ^ vBits;
+    if (x == 0) {
+      writeBits(0, 1);
+      return;
+    }
+    int lz = Long.numberOfLeadingZeros(x);
+    int tz = Long.numberOfTrailingZeros(x);
+    if (lz >= 32) {
+      lz = 31;
+    }
+    if (leading != 0xff && lz >= leading && tz >= trailing) {
+      // '1' then '0': reuse the previous window.
+      writeBits(0b10, 2);
+      writeBits(x >>> trailing, 64 - leading - trailing);
+      return;
+    }
+    leading = lz;
+    trailing = tz;
+    int sig = 64 - lz - tz;
+    // '11', 5 bits leading zeros, 6 bits significant bit count (64 is stored as 0).
+    writeBits((0b11L << 11) | ((long) lz << 6) | (sig & 0x3f), 13);
+    writeBits(x >>> tz, sig);
+  }
+
+  private void putVarint(long v) {
+    putUvarint((v << 1) ^ (v >> 63));
+  }
+
+  private void putUvarint(long v) {
+    while ((v & ~0x7fL) != 0) {
+      writeBits((v & 0x7f) | 0x80, 8);
+      v >>>= 7;
+    }
+    writeBits(v, 8);
+  }
+
+  /** Writes the low {@code n} bits of {@code v}, most significant first; 0 < n <= 64. */
+  private void writeBits(long v, int n) {
+    lastWhole = (n & 7) == 0;
+    if (n > 56) {
+      put(v >>> 32, n - 32);
+      n = 32;
+    }
+    put(v, n);
+  }
+
+  private void put(long v, int n) {
+    long mask = (1L << n) - 1;
+    acc = (acc << n) | (v & mask);
+    accBits += n;
+    if (accBits >= 8) {
+      if (len + 8 > buf.length) {
+        buf = Arrays.copyOf(buf, buf.length * 2);
+      }
+      while (accBits >= 8) {
+        accBits -= 8;
+        buf[len++] = (byte) (acc >>> accBits);
+      }
+      acc &= (1L << accBits) - 1;
+    }
+  }
+
+  /** The chunk data (count + bit stream, last byte zero-padded) as a new array. */
+  public byte[] bytes() {
+    int n = size();
+    byte[] out = Arrays.copyOf(buf, n);
+    out[0] = (byte) (count >>> 8);
+    out[1] = (byte) count;
+    if (accBits > 0) {
+      out[n - 1] = (byte) (acc << (8 - accBits));
+    } else if (lastWhole) {
+      out[n - 1] = 0;
+    }
+    return out;
+  }
+
+  /** A chunk holding a copy of the current bytes. */
+  public XorChunk toChunk() {
+    return new XorChunk(ByteBuffer.wrap(bytes()).asReadOnlyBuffer());
+  }
+}

@@ -1,0 +1,6 @@
+package io.jthanos.objstore;
+
+import java.time.Instant;
+
+/** What a bucket knows about one object. */
+public record ObjectAttributes(long size, Instant lastModified) {}
