@@ -34,6 +34,25 @@ public final class QueryExecution {
       long interval,
       long lookbackMs,
       QueryControl control) {
+    if (io.jthanos.promql.parser.DeepStack.depth(expr)
+        > io.jthanos.promql.parser.DeepStack.THRESHOLD) {
+      return io.jthanos.promql.parser.DeepStack.run(
+          "promql-eval",
+          () -> runHere(opts, queryable, query, expr, start, end, interval, lookbackMs, control));
+    }
+    return runHere(opts, queryable, query, expr, start, end, interval, lookbackMs, control);
+  }
+
+  private static QueryResult runHere(
+      EngineOptions opts,
+      Queryable queryable,
+      String query,
+      Expr expr,
+      long start,
+      long end,
+      long interval,
+      long lookbackMs,
+      QueryControl control) {
     boolean instant = start == end;
     Steps steps = instant ? Steps.instant(start) : Steps.of(start, end, interval);
     long[] range = TimeRanges.of(expr, start, end, lookbackMs);
@@ -140,6 +159,8 @@ public final class QueryExecution {
           to++;
         }
         if (to > from) {
+          // The whole result is held in memory: it counts against the samples limit.
+          ev.ctx.addSamples(to - from);
           Labels l = r.labels;
           if (r.dropName && ev.ctx.delayedNameRemoval) {
             l = l.withoutMetricName();

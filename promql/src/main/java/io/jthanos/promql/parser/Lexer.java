@@ -154,7 +154,10 @@ final class Lexer {
   }
 
   private static String q(int r) {
-    // Go's %q for a rune.
+    // Go's %q for a rune; out-of-range values (such as the EOF marker) print as U+FFFD.
+    if (r < 0 || r > Character.MAX_CODE_POINT || (r >= 0xD800 && r < 0xE000)) {
+      r = 0xFFFD;
+    }
     if (r == '\'') {
       return "'\\''";
     }
@@ -577,7 +580,7 @@ final class Lexer {
       sb.append('0');
     }
     sb.append(hex);
-    if (io.jthanos.promql.text.GoStrings.isPrint(r)) {
+    if (r >= 0 && r <= Character.MAX_CODE_POINT && io.jthanos.promql.text.GoStrings.isPrint(r)) {
       sb.append(" '").appendCodePoint(r).append('\'');
     }
     return sb.toString();

@@ -42,6 +42,22 @@ public final class Parser {
 
   /** Parses and type-checks a query. */
   public static Expr parse(String query, ParserOptions opts) {
+    try {
+      return parseHere(query, opts, false);
+    } catch (DeepRecursion d) {
+      // Deeply nested but within the depth limit: retry where the stack is large enough.
+      return DeepStack.run("promql-parse", () -> parseHere(query, opts, true));
+    }
+  }
+
+  /** Signals a stack overflow on a normal-sized stack. */
+  private static final class DeepRecursion extends RuntimeException {
+    DeepRecursion() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static Expr parseHere(String query, ParserOptions opts, boolean bigStack) {
     Parser p = new Parser(query, opts);
     Expr e = null;
     try {
@@ -49,12 +65,16 @@ public final class Parser {
     } catch (Abort a) {
       // recorded in errors
     } catch (StackOverflowError so) {
-      throw new ParseException(PosRange.NONE, "query is nested too deeply", query);
+      throw tooDeep(query, bigStack);
     }
     if (!p.errors.isEmpty()) {
       throw p.errors.get(0);
     }
-    new TypeChecker(p).check(e);
+    try {
+      new TypeChecker(p).check(e);
+    } catch (StackOverflowError so) {
+      throw tooDeep(query, bigStack);
+    }
     if (!p.errors.isEmpty()) {
       throw p.errors.get(0);
     }
@@ -154,16 +174,32 @@ public final class Parser {
     return e;
   }
 
+  private static RuntimeException tooDeep(String query, boolean bigStack) {
+    if (bigStack) {
+      return new ParseException(PosRange.NONE, "query is nested too deeply", query);
+    }
+    return new DeepRecursion();
+  }
+
   private Expr parseExpr(int minPrec) {
     if (++depth > MAX_DEPTH) {
       addError(peek().range(), "query is nested too deeply");
       throw new Abort();
     }
+    int chained = 0;
     try {
       Expr lhs = parseUnary();
       while (true) {
         Token t = peek();
         TokenType tt = t.type();
+        // Every postfix/binary node wrapping lhs makes the tree one level deeper: count it
+        // like nesting so that long left-deep chains also hit the depth limit.
+        if (chained > 0 && depth > MAX_DEPTH) {
+          addError(t.range(), "query is nested too deeply");
+          throw new Abort();
+        }
+        chained++;
+        depth++;
         if (tt == TokenType.LEFT_BRACKET) {
           lhs = parseRangeOrSubquery(lhs);
           continue;
@@ -187,7 +223,7 @@ public final class Parser {
         lhs = new BinaryExpr(tt, lhs, rhs, matching[0], returnBool);
       }
     } finally {
-      depth--;
+      depth -= 1 + chained;
     }
   }
 

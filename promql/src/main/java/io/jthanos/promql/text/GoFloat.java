@@ -34,7 +34,41 @@ public final class GoFloat {
     while (end > 1 && all.charAt(end - 1) == '0') {
       end--;
     }
-    return new Digits(all.substring(0, end), dp);
+    String digits = all.substring(0, end);
+    if (digits.length() == 2) {
+      // Java prints at least two digits; Go's shortest form may have a single one.
+      Digits one = oneDigit(abs, digits, dp);
+      if (one != null) {
+        return one;
+      }
+    }
+    return new Digits(digits, dp);
+  }
+
+  private static Digits oneDigit(double abs, String two, int dp) {
+    int d = two.charAt(0) - '0';
+    Digits lo = new Digits(String.valueOf(d), dp);
+    Digits hi = d == 9 ? new Digits("1", dp + 1) : new Digits(String.valueOf(d + 1), dp);
+    boolean loOk = d > 0 && roundTrips(lo, abs);
+    boolean hiOk = roundTrips(hi, abs);
+    if (loOk && hiOk) {
+      BigDecimal exact = new BigDecimal(abs);
+      BigDecimal dl = exact.subtract(toDecimal(lo)).abs();
+      BigDecimal dh = toDecimal(hi).subtract(exact).abs();
+      return dl.compareTo(dh) <= 0 ? lo : hi;
+    }
+    if (loOk) {
+      return lo;
+    }
+    return hiOk ? hi : null;
+  }
+
+  private static BigDecimal toDecimal(Digits d) {
+    return new BigDecimal(d.digits).scaleByPowerOfTen(d.dp - d.digits.length());
+  }
+
+  private static boolean roundTrips(Digits d, double abs) {
+    return Double.parseDouble(d.digits + "E" + (d.dp - d.digits.length())) == abs;
   }
 
   private static String special(double v) {
