@@ -25,8 +25,12 @@ public final class ComponentMain {
   public static CommandLine commandLine(ComponentCommand command) {
     CommandLine cl = new CommandLine(command);
     cl.setCaseInsensitiveEnumValuesAllowed(false);
-    cl.setUsageHelpWidth(100);
-    cl.setUsageHelpLongOptionsMaxWidth(40);
+    cl.setUsageHelpWidth(120);
+    cl.setUsageHelpLongOptionsMaxWidth(45);
+    cl.getCommandSpec().usageMessage().showDefaultValues(true);
+    cl.getCommandSpec()
+        .usageMessage()
+        .customSynopsis("thanos " + cl.getCommandName() + " [<flags>]");
     cl.getCommandSpec()
         .versionProvider(() -> new String[] {BuildInfo.current().versionText("thanos")});
     cl.setParameterExceptionHandler(

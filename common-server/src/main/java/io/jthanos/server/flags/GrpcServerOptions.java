@@ -7,6 +7,7 @@ import io.jthanos.server.tls.TlsServerSettings;
 import io.netty.handler.ssl.ClientAuth;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /** Thanos' gRPC server flags. */
@@ -31,6 +32,7 @@ public final class GrpcServerOptions {
   @Option(
       names = "--grpc-server-tls-cert",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<file>",
       description = "TLS Certificate for gRPC server, leave blank to disable TLS")
   public String tlsCert;
@@ -38,6 +40,7 @@ public final class GrpcServerOptions {
   @Option(
       names = "--grpc-server-tls-key",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<file>",
       description = "TLS Key for the gRPC server, leave blank to disable TLS")
   public String tlsKey;
@@ -45,6 +48,7 @@ public final class GrpcServerOptions {
   @Option(
       names = "--grpc-server-tls-client-ca",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<file>",
       description =
           "TLS CA to verify clients against. If no client CA is specified, there is no client"

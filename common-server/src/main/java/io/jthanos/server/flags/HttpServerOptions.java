@@ -4,6 +4,7 @@ import io.jthanos.server.HostPort;
 import io.jthanos.server.http.HttpServerConfig;
 import io.jthanos.server.http.WebConfig;
 import java.time.Duration;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,6 +30,7 @@ public final class HttpServerOptions {
   @Option(
       names = "--http.config",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<filename>",
       description =
           "[EXPERIMENTAL] Path to the configuration file that can enable TLS or authentication for"

@@ -1,6 +1,7 @@
 package io.jthanos.server.flags;
 
 import io.jthanos.config.PathOrContent;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /** {@code --objstore.config-file} / {@code --objstore.config} (the bucket configuration YAML). */
@@ -8,6 +9,7 @@ public final class ObjstoreOptions {
   @Option(
       names = "--objstore.config-file",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<file-path>",
       description =
           "Path to YAML file that contains object store configuration. See format details:"
@@ -17,6 +19,7 @@ public final class ObjstoreOptions {
   @Option(
       names = "--objstore.config",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<content>",
       description =
           "Alternative to 'objstore.config-file' flag (mutually exclusive). Content of YAML file"

@@ -4,6 +4,7 @@ import io.jthanos.config.ConfigMapper;
 import io.jthanos.config.PathOrContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,6 +17,7 @@ public final class TracingOptions {
   @Option(
       names = "--tracing.config-file",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<file-path>",
       description =
           "Path to YAML file with tracing configuration. Accepted for compatibility; tracing is"
@@ -25,6 +27,7 @@ public final class TracingOptions {
   @Option(
       names = "--tracing.config",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<content>",
       description =
           "Alternative to 'tracing.config-file' flag (mutually exclusive). Content of YAML file"

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -43,6 +44,7 @@ public final class ExampleCommand extends ComponentCommand {
   @Option(
       names = "--example.ready-file",
       defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
       paramLabel = "<file>",
       description = "Become ready once this file exists (ready at once when empty).")
   String readyFile;
