@@ -135,6 +135,10 @@ public record BlockMeta(
     }
     long minTime = integer(name, root, "minTime", true);
     long maxTime = integer(name, root, "maxTime", true);
+    if (maxTime < minTime) {
+      throw new CorruptBlockException(
+          name, 0, "meta.json maxTime before minTime", ">= " + minTime, maxTime);
+    }
     int version = (int) integer(name, root, "version", true);
     if (version != VERSION) {
       throw new CorruptBlockException(name, 0, "unexpected meta.json version", VERSION, version);

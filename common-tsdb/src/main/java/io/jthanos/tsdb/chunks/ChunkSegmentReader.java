@@ -1,6 +1,7 @@
 package io.jthanos.tsdb.chunks;
 
 import io.jthanos.tsdb.chunkenc.Chunk;
+import io.jthanos.tsdb.chunkenc.ChunkDecodingException;
 import io.jthanos.tsdb.chunkenc.Chunks;
 import io.jthanos.tsdb.encoding.CorruptBlockException;
 import io.jthanos.tsdb.encoding.MappedFile;
@@ -111,7 +112,17 @@ public final class ChunkSegmentReader implements AutoCloseable {
   /** The chunk at {@code ref}. The returned chunk may view the mapping: valid while open. */
   public Chunk chunk(long ref) {
     Located l = locate(ref);
-    return Chunks.of(l.encoding, l.file.slice(l.dataOffset, l.len));
+    try {
+      return Chunks.of(l.encoding, l.file.slice(l.dataOffset, l.len));
+    } catch (ChunkDecodingException e) {
+      throw new CorruptBlockException(
+          l.file.path(),
+          ChunkRefs.offset(ref),
+          "undecodable chunk " + ChunkRefs.toString(ref),
+          "a chunk header",
+          e.getMessage(),
+          e);
+    }
   }
 
   /** The encoding byte of the chunk at {@code ref}, after the same checks as {@link #chunk}. */

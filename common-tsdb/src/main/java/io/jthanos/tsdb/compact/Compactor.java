@@ -7,8 +7,10 @@ import io.jthanos.tsdb.block.BlockReader;
 import io.jthanos.tsdb.block.BlockWriter;
 import io.jthanos.tsdb.block.Ulid;
 import io.jthanos.tsdb.block.UlidGenerator;
+import io.jthanos.tsdb.chunkenc.ChunkDecodingException;
 import io.jthanos.tsdb.chunkenc.UnsupportedChunkEncodingException;
 import io.jthanos.tsdb.chunks.ChunkSegmentFormat;
+import io.jthanos.tsdb.encoding.CorruptBlockException;
 import io.jthanos.tsdb.labels.Matcher;
 import io.jthanos.tsdb.storage.ChunkMeta;
 import io.jthanos.tsdb.storage.ChunkQuerier;
@@ -92,6 +94,14 @@ public final class Compactor {
       long chunksReencoded,
       long duplicateSamplesDropped,
       long chunkBytesWritten) {}
+
+  private static String ids(List<BlockReader> blocks, List<Integer> idx) {
+    List<String> out = new ArrayList<>();
+    for (int i : idx) {
+      out.add(blocks.get(i).id());
+    }
+    return out.toString();
+  }
 
   /** Compacts the block directories into a new block under {@code dest}. */
   public CompactionResult compact(Path dest, List<Path> blockDirs) throws IOException {
@@ -181,6 +191,18 @@ public final class Compactor {
             out = merger.merge(m.chunks());
           } catch (UnsupportedChunkEncodingException e) {
             throw e.withContext(sorted.get(m.sources().get(0)).id(), m.labels().toString());
+          } catch (ChunkDecodingException e) {
+            BlockReader first = sorted.get(m.sources().get(0));
+            throw new CorruptBlockException(
+                first.chunks().dir(),
+                0,
+                "undecodable chunk of series "
+                    + m.labels()
+                    + " while merging blocks "
+                    + ids(sorted, m.sources()),
+                "valid XOR chunk data",
+                e.getMessage(),
+                e);
           }
           if (out.isEmpty()) {
             continue;

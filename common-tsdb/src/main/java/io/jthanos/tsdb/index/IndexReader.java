@@ -602,22 +602,32 @@ public final class IndexReader implements AutoCloseable {
     }
     long[] chunks = new long[3 * nc];
     if (nc > 0) {
+      long at = d.position();
       long mint = d.varint();
       long maxt = mint + d.uvarint();
       long cref = d.uvarint();
+      checkChunkRange(at, mint, maxt);
       chunks[0] = mint;
       chunks[1] = maxt;
       chunks[2] = cref;
       for (int i = 1; i < nc; i++) {
+        at = d.position();
         mint = maxt + d.uvarint();
         maxt = mint + d.uvarint();
         cref += d.varint();
+        checkChunkRange(at, mint, maxt);
         chunks[3 * i] = mint;
         chunks[3 * i + 1] = maxt;
         chunks[3 * i + 2] = cref;
       }
     }
     return new IndexSeries(ref, labels, chunks);
+  }
+
+  private void checkChunkRange(long at, long mint, long maxt) {
+    if (maxt < mint) {
+      throw corrupt(at, "chunk meta time range reversed", "maxTime >= " + mint, maxt);
+    }
   }
 
   /** Labels of the series with {@code ref}. */
