@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
@@ -31,10 +32,24 @@ final class AliasingMarshaller<T extends Message> implements MethodDescriptor.Ma
     return writer.stream(value);
   }
 
+  /** One copy from the transport's buffers into an array of the exact message size. */
+  private static byte[] readFully(InputStream stream) throws IOException {
+    if (stream instanceof KnownLength) {
+      int n = stream.available();
+      byte[] buf = new byte[n];
+      int read = stream.readNBytes(buf, 0, n);
+      if (read != n || stream.read() != -1) {
+        throw new IOException("message length differs from its announced " + n + " bytes");
+      }
+      return buf;
+    }
+    return stream.readAllBytes();
+  }
+
   @Override
   public T parse(InputStream stream) {
     try {
-      byte[] buf = stream.readAllBytes();
+      byte[] buf = readFully(stream);
       CodedInputStream in = UnsafeByteOperations.unsafeWrap(buf).newCodedInput();
       in.enableAliasing(true);
       in.setSizeLimit(Integer.MAX_VALUE);
