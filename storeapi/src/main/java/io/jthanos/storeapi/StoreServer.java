@@ -600,6 +600,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
      * series has no data in range (it is not sent).
      */
     List<ChunkMeta> prepare(Labels out, ChunkSeries cs) {
+      boolean countBytes = limits.bytes() > 0;
       List<ChunkMeta> kept;
       long dataBytes = 0;
       if (skipChunks) {
@@ -613,7 +614,9 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
             continue;
           }
           kept.add(m);
-          dataBytes += m.chunk().data().remaining();
+          if (countBytes) {
+            dataBytes += m.chunk().data().remaining();
+          }
         }
         if (kept.isEmpty()) {
           return null;
@@ -628,8 +631,10 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
       if (chunkLimit > 0 && chunks > chunkLimit) {
         throw StoreLimitException.exceeded("chunks", chunkLimit, chunks);
       }
-      bytes += dataBytes + labelBytes(out);
-      if (limits.bytes() > 0 && bytes > limits.bytes()) {
+      if (countBytes) {
+        bytes += dataBytes + labelBytes(out);
+      }
+      if (countBytes && bytes > limits.bytes()) {
         throw StoreLimitException.exceeded("bytes", limits.bytes(), bytes);
       }
       return kept;
