@@ -249,7 +249,12 @@ public final class StoreProtos {
     }
   }
 
-  /** Zero-copy view of chunk bytes (no copy is made; the bytes must not change afterwards). */
+  /**
+   * Chunk bytes as a {@link ByteString}: heap buffers are wrapped without a copy (the bytes must not
+   * change afterwards); direct and memory-mapped buffers are copied, as protobuf-java 4 no longer
+   * wraps them. The server's send path does not use this: {@link SeriesFrame} writes straight from
+   * the buffers.
+   */
   static ByteString wrap(java.nio.ByteBuffer data) {
     return com.google.protobuf.UnsafeByteOperations.unsafeWrap(data.duplicate());
   }
