@@ -24,6 +24,7 @@ import io.jthanos.sidecar.store.PrometheusStore;
 import io.jthanos.storeapi.ComponentType;
 import io.jthanos.storeapi.InfoService;
 import io.jthanos.storeapi.ResponseCompression;
+import io.jthanos.storeapi.StoreLimits;
 import io.jthanos.storeapi.StoreServer;
 import io.jthanos.storeapi.Tenancy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,7 +80,7 @@ public final class Sidecar {
   public static Services services(
       PrometheusClient client,
       PrometheusState state,
-      SidecarConfig cfg,
+      StoreLimits limits,
       java.util.function.BooleanSupplier ready,
       MeterRegistry registry) {
     PrometheusStore source = new PrometheusStore(client, state::labels, state::version, registry);
@@ -87,7 +88,7 @@ public final class Sidecar {
         StoreServer.builder(source)
             .externalLabels(state::labels)
             .timeRange(state::minTime, () -> Long.MAX_VALUE)
-            .limits(cfg.limits())
+            .limits(limits)
             .chunkHashes(false)
             .meterRegistry(registry)
             .build();
@@ -126,7 +127,7 @@ public final class Sidecar {
             c.probes(),
             reg,
             clock);
-    Services services = services(client, state, cfg, c.probes()::isReady, reg);
+    Services services = services(client, state, cfg.limits(), c.probes()::isReady, reg);
 
     // Everything that can fail on bad configuration is built before anything starts.
     Bucket bucket = null;

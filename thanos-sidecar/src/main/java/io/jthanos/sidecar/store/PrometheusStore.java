@@ -66,21 +66,31 @@ public final class PrometheusStore implements ChunkQueryable {
   private final Supplier<String> version;
   private final DistributionSummary framesRead;
   private final int maxFrameBytes;
+  private final List<ReadRequest.ResponseType> accepted;
 
   public PrometheusStore(
       PrometheusClient client,
       Supplier<Labels> externalLabels,
       Supplier<String> version,
       MeterRegistry registry) {
-    this(client, externalLabels, version, registry, ChunkedFrames.DEFAULT_MAX_FRAME_BYTES);
+    this(
+        client,
+        externalLabels,
+        version,
+        registry,
+        ChunkedFrames.DEFAULT_MAX_FRAME_BYTES,
+        List.of(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS, ReadRequest.ResponseType.SAMPLES));
   }
 
+  /** With explicit frame limit and accepted response types (in preference order). */
   PrometheusStore(
       PrometheusClient client,
       Supplier<Labels> externalLabels,
       Supplier<String> version,
       MeterRegistry registry,
-      int maxFrameBytes) {
+      int maxFrameBytes,
+      List<ReadRequest.ResponseType> accepted) {
+    this.accepted = List.copyOf(accepted);
     this.client = client;
     this.externalLabels = externalLabels;
     this.version = version;
@@ -192,8 +202,7 @@ public final class PrometheusStore implements ChunkQueryable {
       byte[] body =
           ReadRequest.newBuilder()
               .addQueries(q)
-              .addAcceptedResponseTypes(ReadRequest.ResponseType.STREAMED_XOR_CHUNKS)
-              .addAcceptedResponseTypes(ReadRequest.ResponseType.SAMPLES)
+              .addAllAcceptedResponseTypes(accepted)
               .build()
               .toByteArray();
       HttpResponse<InputStream> resp = client.remoteRead(Snappy.compress(body), null);
