@@ -177,6 +177,10 @@ public final class TestPrometheus implements AutoCloseable {
       try {
         Path data = Files.createDirectories(root.resolve("replica-a-data"));
         Path work = Files.createDirectories(root.resolve("replica-a-work"));
+        // Level-1 blocks made by promtool for old data, as a back-filled Prometheus has.
+        Path om = root.resolve("replica-a.om");
+        Files.writeString(om, ContractData.openMetrics());
+        Promtool.locate().createBlocksFromOpenMetrics(om, data, null);
         replicaA =
             PrometheusServer.builder(data)
                 .workDir(work)
@@ -194,7 +198,8 @@ public final class TestPrometheus implements AutoCloseable {
         RemoteWrite.write(
             replicaA.baseUri(), BACKFILL, BACKFILL_SERIES, backfillFrom, backfillTo, 15_000);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (blocks(data).isEmpty()) {
+        int promtoolBlocks = blocks(data).size();
+        while (blocks(data).size() <= promtoolBlocks) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException(
                 "replica A cut no block from back-filled data:\n" + replicaA.logTail());
