@@ -120,5 +120,18 @@ final class SidecarProcess implements AutoCloseable {
   public void close() {
     clients.forEach(StoreClient::close);
     process.close();
+    // Keep the log where the build can show it (the test's temporary directory goes away).
+    try {
+      Path dir =
+          Path.of(
+              System.getProperty("jthanos.repo.root", "."), "thanos-sidecar", "target", "it-logs");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.copy(
+          process.logFile(),
+          dir.resolve(process.logFile().getFileName() + "-" + process.pid() + ".log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      // best effort
+    }
   }
 }

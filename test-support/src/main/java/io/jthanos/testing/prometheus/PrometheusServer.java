@@ -214,6 +214,7 @@ public final class PrometheusServer implements AutoCloseable {
     private IntFunction<String> config =
         port -> "global:\n  scrape_interval: 15s\nscrape_configs: []\n";
     private Path binary;
+    private int port;
     private final List<String> extraFlags = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(90);
     private Path workDir;
@@ -240,6 +241,12 @@ public final class PrometheusServer implements AutoCloseable {
      */
     public Builder config(IntFunction<String> yamlForPort) {
       this.config = yamlForPort;
+      return this;
+    }
+
+    /** Listen on this port instead of a free one (e.g. to restart a server where it was). */
+    public Builder port(int port) {
+      this.port = port;
       return this;
     }
 
@@ -286,7 +293,7 @@ public final class PrometheusServer implements AutoCloseable {
       }
       IllegalStateException last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = Ports.freePort();
+        int port = this.port > 0 ? this.port : Ports.freePort();
         Path log = wd.resolve("prometheus-" + port + ".log");
         try {
           Files.writeString(
@@ -321,7 +328,7 @@ public final class PrometheusServer implements AutoCloseable {
           stop(p);
           Runtime.getRuntime().removeShutdownHook(killer);
           last = e;
-          if (!tail(log, 40).contains("address already in use")) {
+          if (this.port > 0 || !tail(log, 40).contains("address already in use")) {
             break;
           }
         }
