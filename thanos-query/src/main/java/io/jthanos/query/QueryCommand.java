@@ -108,10 +108,9 @@ public final class QueryCommand extends ComponentCommand {
             .store(storeService::storeInfo)
             .ready(() -> c.probes().isReady())
             .build();
-    c.grpc(
-        grpc.toConfig(),
-        List.of(
-            io.grpc.ServerInterceptors.intercept(storeService, Tenancy.serverInterceptor()), info));
+    io.grpc.BindableService store =
+        () -> io.grpc.ServerInterceptors.intercept(storeService, Tenancy.serverInterceptor());
+    c.grpc(grpc.toConfig(), List.of(store, info));
     c.http(http);
     c.add("endpoints", endpoints);
     c.add(
