@@ -68,7 +68,7 @@ public final class ChunkIterators {
       throw new StorageException(
           "unsupported chunk encoding " + b.encoding() + ": only float (XOR) chunks are queried");
     }
-    return new XorIterator(b.data().asReadOnlyByteBuffer());
+    return new XorIterator(b.data().asReadOnlyByteBuffer().slice());
   }
 
   /** Chunks one after another. */

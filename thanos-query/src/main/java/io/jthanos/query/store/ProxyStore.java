@@ -96,11 +96,10 @@ public final class ProxyStore {
     for (Labels ls : sets) {
       boolean ok = true;
       for (Matcher m : matchers) {
-        String v = ls.get(m.name());
-        if (v == null) {
+        if (!ls.has(m.name())) {
           continue;
         }
-        if (!m.matches(v)) {
+        if (!m.matches(ls.get(m.name()))) {
           ok = false;
           break;
         }
@@ -120,8 +119,7 @@ public final class ProxyStore {
     for (List<Matcher> ms : storeMatchers) {
       boolean all = true;
       for (Matcher m : ms) {
-        String v = l.get(m.name());
-        if (!m.matches(v == null ? "" : v)) {
+        if (!m.matches(l.get(m.name()))) {
           all = false;
           break;
         }
