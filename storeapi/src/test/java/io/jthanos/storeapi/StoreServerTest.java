@@ -521,4 +521,39 @@ class StoreServerTest {
       assertThat(data[63]).isEqualTo((byte) 64);
     }
   }
+
+  @Test
+  void directCallersGetDecodedResponses() throws Exception {
+    InMemoryChunkQueryable src =
+        new InMemoryChunkQueryable(
+            List.of(series("m", 1, chunk(0, 10, 20, 1)), series("m", 2, chunk(0, 10, 20, 2))),
+            List.of("w"));
+    StoreServer store = StoreServer.builder(src).externalLabels(Labels.of("replica", "x")).build();
+    List<SeriesResponse> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
+    store.series(
+        req(0, 10, ANY).setResponseBatchSize(2).build(),
+        new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(SeriesResponse value) {
+            got.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            done.countDown();
+          }
+        });
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(got).hasSize(2);
+    assertThat(got.getFirst().getBatch().getSeriesCount()).isEqualTo(2);
+    assertThat(StoreProtos.series(got.getFirst().getBatch().getSeries(1)).labels())
+        .isEqualTo(Labels.of("__name__", "m", "i", "00002", "replica", "x"));
+    assertThat(got.get(1).getWarning()).isEqualTo("w");
+  }
 }
