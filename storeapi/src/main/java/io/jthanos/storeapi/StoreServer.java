@@ -574,7 +574,6 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
     private final long seriesLimit;
     private final List<Aggr> aggregates;
     private final List<SeriesFrame.FrameSeries> batch = new ArrayList<>();
-    private final byte[] scratch = new byte[16 * 1024];
     private long series;
     private long chunks;
     private long bytes;
@@ -699,7 +698,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
 
     private void add(SeriesFrame.FrameSeries s) {
       if (batchSize <= 1) {
-        emit(new SeriesFrame(SeriesFrame.list(s), false, scratch));
+        emit(new SeriesFrame(SeriesFrame.list(s), false));
         return;
       }
       batch.add(s);
@@ -712,7 +711,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
       if (batch.isEmpty()) {
         return;
       }
-      SeriesFrame f = new SeriesFrame(new ArrayList<>(batch), true, scratch);
+      SeriesFrame f = new SeriesFrame(new ArrayList<>(batch), true);
       batch.clear();
       emit(f);
     }
