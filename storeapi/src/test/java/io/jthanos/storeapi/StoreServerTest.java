@@ -386,7 +386,8 @@ class StoreServerTest {
   void pendingRequestLimitRejectsWithResourceExhausted() {
     Counting src = big(3, 16);
     src.gate = new CountDownLatch(1);
-    StoreServer store = StoreServer.builder(src).maxPendingRequests(1).build();
+    SimpleMeterRegistry reg = new SimpleMeterRegistry();
+    StoreServer store = StoreServer.builder(src).maxPendingRequests(1).meterRegistry(reg).build();
     try (LoopbackServer server = LoopbackServer.start(store)) {
       SeriesStream first = server.client().series(req(0, 10, ANY).build());
       await().atMost(Duration.ofSeconds(10)).until(() -> src.open.get() == 1);
@@ -394,8 +395,15 @@ class StoreServerTest {
               () -> SeriesStreams.toList(server.client().series(req(0, 10, ANY).build())))
           .hasMessageContaining("too many pending series requests: 1 >= 1")
           .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+      assertThat(reg.get("thanos_store_server_hit_max_pending_series_requests").counter().count())
+          .isEqualTo(1);
+      assertThat(reg.get("thanos_store_server_pending_series_requests").gauge().value())
+          .isEqualTo(1);
       src.gate.countDown();
       assertThat(SeriesStreams.toList(first)).hasSize(3);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reg.get("thanos_store_server_pending_series_requests").gauge().value() == 0);
     }
   }
 
