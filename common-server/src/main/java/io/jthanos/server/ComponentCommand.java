@@ -68,7 +68,7 @@ public abstract class ComponentCommand implements Callable<Integer> {
       LOG.atInfo()
           .addKeyValue("component", component())
           .addKeyValue("version", c.buildInfo().version())
-          .log("starting " + component());
+          .log("starting component");
       c.run();
       LOG.atInfo().log("exiting");
       return 0;

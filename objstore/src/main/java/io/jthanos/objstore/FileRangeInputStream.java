@@ -14,13 +14,23 @@ import java.nio.file.StandardOpenOption;
  */
 public final class FileRangeInputStream extends InputStream {
   private final FileChannel ch;
+  private final String objectName;
   private long pos;
   private long remaining;
 
   public FileRangeInputStream(FileChannel ch, long offset, long length) {
+    this(ch, offset, length, null);
+  }
+
+  /**
+   * With {@code objectName} set, a channel that turns out to be a directory reads as {@link
+   * ObjectNotFoundException} for that object.
+   */
+  public FileRangeInputStream(FileChannel ch, long offset, long length, String objectName) {
     this.ch = ch;
     this.pos = offset;
     this.remaining = length;
+    this.objectName = objectName;
   }
 
   public static FileRangeInputStream open(Path file, long offset, long length) throws IOException {
@@ -44,7 +54,15 @@ public final class FileRangeInputStream extends InputStream {
       return -1;
     }
     int want = (int) Math.min(len, remaining);
-    int n = ch.read(ByteBuffer.wrap(b, off, want), pos);
+    int n;
+    try {
+      n = ch.read(ByteBuffer.wrap(b, off, want), pos);
+    } catch (IOException e) {
+      if (objectName != null && "Is a directory".equals(e.getMessage())) {
+        throw new ObjectNotFoundException(objectName, e);
+      }
+      throw e;
+    }
     if (n <= 0) {
       remaining = 0;
       return -1;

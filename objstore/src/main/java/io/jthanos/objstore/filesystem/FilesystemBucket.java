@@ -184,28 +184,34 @@ public final class FilesystemBucket implements Bucket {
     }
   }
 
+  /**
+   * Opens without a separate stat: on Linux a directory opens too, and is then reported as not
+   * found by the first read (see {@link FileRangeInputStream}).
+   */
   private FileChannel open(String name) throws IOException {
     Path p = objectPath(name);
     try {
-      if (Files.isDirectory(p)) {
-        throw new ObjectNotFoundException(name, null);
-      }
       return FileChannel.open(p, StandardOpenOption.READ);
     } catch (NoSuchFileException | NotDirectoryException e) {
       throw new ObjectNotFoundException(name, e);
+    } catch (IOException e) {
+      if (Files.isDirectory(p)) {
+        throw new ObjectNotFoundException(name, e);
+      }
+      throw e;
     }
   }
 
   @Override
   public InputStream get(String name) throws IOException {
-    return new FileRangeInputStream(open(name), 0, Long.MAX_VALUE);
+    return new FileRangeInputStream(open(name), 0, Long.MAX_VALUE, name);
   }
 
   @Override
   public InputStream getRange(String name, long offset, long length) throws IOException {
     ObjectName.checkRange(offset, length);
     FileChannel ch = open(name);
-    return new FileRangeInputStream(ch, offset, length == -1 ? Long.MAX_VALUE : length);
+    return new FileRangeInputStream(ch, offset, length == -1 ? Long.MAX_VALUE : length, name);
   }
 
   @Override

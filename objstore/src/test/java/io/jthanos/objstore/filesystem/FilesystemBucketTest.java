@@ -75,4 +75,16 @@ class FilesystemBucketTest extends AbstractBucketContractTest {
     Files.writeString(root.resolve("odd/..."), "x");
     assertThat(bucket.list("odd", false)).containsExactly("odd/...", "odd/with\ttab");
   }
+
+  @Test
+  void aDirectoryIsNotAnObject() throws Exception {
+    put("d/x", "x");
+    assertThatThrownBy(() -> bucket.get("d").readAllBytes())
+        .isInstanceOf(io.jthanos.objstore.ObjectNotFoundException.class);
+    assertThatThrownBy(() -> bucket.attributes("d"))
+        .isInstanceOf(io.jthanos.objstore.ObjectNotFoundException.class);
+    assertThat(bucket.exists("d")).isFalse();
+    assertThatThrownBy(() -> bucket.delete("d"))
+        .isInstanceOf(io.jthanos.objstore.ObjectNotFoundException.class);
+  }
 }
