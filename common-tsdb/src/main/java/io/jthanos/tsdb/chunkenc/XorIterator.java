@@ -71,37 +71,44 @@ public final class XorIterator implements SampleIterator {
     if (r < 2 || r >= total || exhausted) {
       return nextEdge();
     }
-    // Hot path, kept small enough to be inlined: state in locals, rare cases out of line.
+    // Hot path: all state in locals, written back once; rare cases out of line.
     long pos = bitPos;
     long w = word;
     int wb = wordBits;
+    long td = tDelta;
     if (wb < 57) {
       w = load(pos);
       wb = 64 - (int) (pos & 7);
     }
-    int sz = PREFIX_ONES[(int) (w >>> 60)];
+    // Leading ones of the delta-of-delta prefix (0, 10, 110, 1110, 1111), without a table load on
+    // the critical path: each sample's position depends on decoding the previous one.
+    int sz = Math.min(Long.numberOfLeadingZeros(~w), 4);
     if (sz == 0) {
       w <<= 1;
       wb--;
       pos++;
     } else if (sz < 4) {
-      int bits = DOD_BITS[sz];
+      int bits = 11 + 3 * sz; // 14, 17, 20
       long dod = (w << (sz + 1)) >>> (64 - bits);
       if (dod > (1L << (bits - 1))) {
         dod -= 1L << bits;
       }
-      tDelta += dod;
+      td += dod;
       int n = sz + 1 + bits;
       w <<= n;
       wb -= n;
       pos += n;
     } else {
       pos = wideDod(pos + 4);
+      td = tDelta;
       w = load(pos);
       wb = 64 - (int) (pos & 7);
     }
-    t += tDelta;
+    tDelta = td;
+    t += td;
     if (w < 0) { // value changed
+      int lead = leading;
+      int trail = trailing;
       if ((w << 1) < 0) { // new window: 5 bits leading zeros, 6 bits significant bits
         w <<= 2;
         wb -= 2;
@@ -110,18 +117,26 @@ public final class XorIterator implements SampleIterator {
           w = load(pos);
           wb = 64 - (int) (pos & 7);
         }
-        window((int) (w >>> 53));
+        int hdr = (int) (w >>> 53);
         w <<= 11;
         wb -= 11;
         pos += 11;
+        lead = hdr >>> 6;
+        int sg = hdr & 0x3f;
+        trail = 64 - lead - (sg == 0 ? 64 : sg);
+        if (trail < 0) {
+          throw invalidWindow(lead, sg);
+        }
+        leading = lead;
+        trailing = trail;
       } else {
         w <<= 2;
         wb -= 2;
         pos += 2;
       }
-      int sig = 64 - leading - trailing;
+      int sig = 64 - lead - trail;
       if (sig <= wb) {
-        vBits ^= (w >>> (64 - sig)) << trailing;
+        vBits ^= (w >>> (64 - sig)) << trail;
         w <<= sig;
         wb -= sig;
       } else {
@@ -132,7 +147,7 @@ public final class XorIterator implements SampleIterator {
         if (sig > valid) {
           v |= load(pos + valid) >>> (64 - (sig - valid));
         }
-        vBits ^= v << trailing;
+        vBits ^= v << trail;
         wb = 0;
       }
       pos += sig;
@@ -167,33 +182,17 @@ public final class XorIterator implements SampleIterator {
     return bitPos;
   }
 
-  /** Applies a new-window header: 5 bits leading zeros, 6 bits significant bits (0 = 64). */
-  private void window(int hdr) {
-    int l = hdr >>> 6;
-    int sig = hdr & 0x3f;
-    if (sig == 0) {
-      sig = 64;
-    }
-    int tr = 64 - l - sig;
-    if (tr < 0) {
-      leading = l;
-      throw invalidWindow(sig);
-    }
-    leading = l;
-    trailing = tr;
-  }
-
   private ChunkDecodingException truncated() {
     return new ChunkDecodingException(
         "xor chunk data ends after " + read + " of " + total + " samples (" + end + " bytes)");
   }
 
-  private ChunkDecodingException invalidWindow(int sig) {
+  private ChunkDecodingException invalidWindow(int lead, int sig) {
     return new ChunkDecodingException(
         "invalid xor window at sample "
             + read
             + ": "
-            + leading
+            + lead
             + " leading zeros + "
             + sig
             + " significant bits > 64");
@@ -287,11 +286,6 @@ public final class XorIterator implements SampleIterator {
   public long atVBits() {
     return vBits;
   }
-
-  /** Leading ones (at most 4) of a 4-bit value. */
-  private static final int[] PREFIX_ONES = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 4};
-
-  private static final int[] DOD_BITS = {0, 14, 17, 20, 64};
 
   /** Loads the word at bitPos: at least 57 bits, zero-padded past the end of the data. */
   private void refill() {
