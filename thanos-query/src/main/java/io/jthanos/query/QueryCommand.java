@@ -5,6 +5,7 @@ import io.jthanos.config.PathOrContent;
 import io.jthanos.promql.Engine;
 import io.jthanos.promql.EngineOptions;
 import io.jthanos.promql.PromqlSemantics;
+import io.jthanos.query.api.FanoutApi;
 import io.jthanos.query.api.QueryApi;
 import io.jthanos.query.api.StoresApi;
 import io.jthanos.query.dedup.DedupAlgorithm;
@@ -100,6 +101,7 @@ public final class QueryCommand extends ComponentCommand {
             Clock.systemUTC());
     api.register(r, c.api(), prefix);
     new StoresApi(endpoints).register(r, c.api(), prefix);
+    new FanoutApi(endpoints, cfg.apiSettings()).register(r, c.api(), prefix);
 
     ProxyStoreService storeService = new ProxyStoreService(proxy, endpoints, cfg.selectorLabels());
     InfoService info =
