@@ -121,6 +121,21 @@ final class DifferentialQueries {
     for (String f : List.of("abs", "exp", "ln", "sqrt", "sgn", "floor", "timestamp")) {
       q.add(f + "(weird_gauge)");
     }
+    for (String f :
+        List.of(
+            "year",
+            "month",
+            "day_of_month",
+            "day_of_year",
+            "day_of_week",
+            "days_in_month",
+            "hour",
+            "minute")) {
+      // NaN and infinities, and times far outside the calendar's usual range.
+      q.add(f + "(weird_gauge)");
+      q.add(f + "(" + g + " * 1e9)");
+      q.add(f + "(-" + g + " * 3e3)");
+    }
     q.add("ln(" + g + ")");
     q.add("round(" + t + ")");
     q.add("round(" + t + ", 0.25)");

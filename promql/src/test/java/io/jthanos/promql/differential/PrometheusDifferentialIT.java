@@ -83,7 +83,11 @@ class PrometheusDifferentialIT {
   }
 
   /** One comparison's outcome. */
-  record Outcome(boolean ok, boolean exactJson, String problem, int points) {}
+  record Outcome(boolean ok, boolean exactJson, String problem, int points, boolean bothFailed) {
+    Outcome(boolean ok, boolean exactJson, String problem, int points) {
+      this(ok, exactJson, problem, points, false);
+    }
+  }
 
   @Test
   void queriesAnswerLikePrometheus() throws Exception {
@@ -128,6 +132,35 @@ class PrometheusDifferentialIT {
     assertThat(exact).isGreaterThan(comparisons / 2);
   }
 
+  @Test
+  void randomQueriesAnswerLikePrometheus() throws Exception {
+    List<String> queries =
+        new RandomQueries(Long.getLong("promql.random.seed", 20260122L))
+            .generate(Integer.getInteger("promql.random.queries", 300));
+    List<String> problems = new ArrayList<>();
+    int failedOnBothSides = 0;
+    long points = 0;
+    for (String q : queries) {
+      Outcome a = compare(q, START + 2 * 3_600_000 + 7_000, START + 2 * 3_600_000 + 7_000, 0);
+      Outcome b = compare(q, START + 10 * 60_000, END + 8 * 60_000, 120_000);
+      for (Outcome o : List.of(a, b)) {
+        points += o.points;
+        if (!o.ok) {
+          problems.add((o == a ? "instant " : "range ") + q + ": " + o.problem);
+        } else if (o.points == 0 && o.problem == null && o.bothFailed) {
+          failedOnBothSides++;
+        }
+      }
+    }
+    System.out.printf(
+        "random differential vs Prometheus 2.42: %d queries, %d mismatches, %d answers failing on"
+            + " both sides, %d points compared%n",
+        queries.size(), problems.size(), failedOnBothSides, points);
+    problems.forEach(System.out::println);
+    assertThat(problems).isEmpty();
+    assertThat(points).isGreaterThan(10_000);
+  }
+
   private static String seconds(long ms) {
     return PrometheusServer.seconds(ms);
   }
@@ -159,7 +192,7 @@ class PrometheusDifferentialIT {
         if (!type.equals(e.type().wireName())) {
           return new Outcome(false, false, "error types differ: " + type + " vs " + e.type(), 0);
         }
-        return new Outcome(true, false, null, 0);
+        return new Outcome(true, false, null, 0, true);
       }
       return new Outcome(false, false, "we failed: " + e.getMessage(), 0);
     }
