@@ -250,10 +250,10 @@ public final class StoreProtos {
   }
 
   /**
-   * Chunk bytes as a {@link ByteString}: heap buffers are wrapped without a copy (the bytes must not
-   * change afterwards); direct and memory-mapped buffers are copied, as protobuf-java 4 no longer
-   * wraps them. The server's send path does not use this: {@link SeriesFrame} writes straight from
-   * the buffers.
+   * Chunk bytes as a {@link ByteString}: heap buffers are wrapped without a copy (the bytes must
+   * not change afterwards); direct and memory-mapped buffers are copied, as protobuf-java 4 no
+   * longer wraps them. The server's send path does not use this: {@link SeriesFrame} writes
+   * straight from the buffers.
    */
   static ByteString wrap(java.nio.ByteBuffer data) {
     return com.google.protobuf.UnsafeByteOperations.unsafeWrap(data.duplicate());
