@@ -15,6 +15,7 @@ import io.jthanos.query.store.EndpointSet;
 import io.jthanos.query.store.EndpointSpec;
 import io.jthanos.query.store.ProxyStore;
 import io.jthanos.query.store.ProxyStoreService;
+import io.jthanos.query.ui.QueryUi;
 import io.jthanos.server.Component;
 import io.jthanos.server.ComponentCommand;
 import io.jthanos.server.api.ApiResult;
@@ -102,6 +103,7 @@ public final class QueryCommand extends ComponentCommand {
     api.register(r, c.api(), prefix);
     new StoresApi(endpoints).register(r, c.api(), prefix);
     new FanoutApi(endpoints, cfg.apiSettings()).register(r, c.api(), prefix);
+    new QueryUi(cfg.externalPrefix(), cfg.prefixHeader()).register(r, prefix);
 
     ProxyStoreService storeService = new ProxyStoreService(proxy, endpoints, cfg.selectorLabels());
     InfoService info =
