@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 
 /**
  * How postings are kept in the index cache: a 4-byte magic, the count as a uvarint, then the refs
- * as uvarint deltas (refs ascend). This is our own encoding: cache keys carry our own prefix, so
- * a cache shared with Thanos never mixes it with Thanos' snappy-compressed entries.
+ * as uvarint deltas (refs ascend). This is our own encoding: cache keys carry our own prefix, so a
+ * cache shared with Thanos never mixes it with Thanos' snappy-compressed entries.
  */
 public final class PostingsCodec {
   /** "jdv1": delta-varint postings, version 1. */

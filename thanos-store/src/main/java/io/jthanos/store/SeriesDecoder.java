@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
- * Decodes series entries of a block's index fetched with range reads (index format 2): label
- * symbol references resolved through the index-header, chunk metas delta-decoded. Bounds are
- * checked against the entry size; problems raise {@link CorruptBlockException} naming the block's
- * index and the series offset.
+ * Decodes series entries of a block's index fetched with range reads (index format 2): label symbol
+ * references resolved through the index-header, chunk metas delta-decoded. Bounds are checked
+ * against the entry size; problems raise {@link CorruptBlockException} naming the block's index and
+ * the series offset.
  */
 final class SeriesDecoder {
   private SeriesDecoder() {}

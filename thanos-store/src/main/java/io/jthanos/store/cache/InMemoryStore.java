@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes ({@code max_size}, weighing key and value), refusing items over {@code max_item_size}.
  * Exports Thanos' in-memory metrics: {@code thanos_store_index_cache_items_added_total}, {@code
  * _items_evicted_total}, {@code _items_overflowed_total}, {@code _items}, {@code
- * _items_size_bytes}, {@code _total_size_bytes} (all by {@code item_type}), {@code
- * _max_size_bytes} and {@code _max_item_size_bytes}.
+ * _items_size_bytes}, {@code _total_size_bytes} (all by {@code item_type}), {@code _max_size_bytes}
+ * and {@code _max_item_size_bytes}.
  */
 final class InMemoryStore implements KeyedIndexCache.Store {
   /** Per-entry overhead counted on top of key and value bytes. */
@@ -34,7 +34,11 @@ final class InMemoryStore implements KeyedIndexCache.Store {
   InMemoryStore(long maxSize, long maxItemSize, MeterRegistry reg) {
     if (maxItemSize > maxSize) {
       throw new IllegalArgumentException(
-          "max item size (" + maxItemSize + ") cannot be bigger than overall cache size (" + maxSize + ")");
+          "max item size ("
+              + maxItemSize
+              + ") cannot be bigger than overall cache size ("
+              + maxSize
+              + ")");
     }
     this.maxItemSize = maxItemSize;
     for (ItemType t : ItemType.values()) {
