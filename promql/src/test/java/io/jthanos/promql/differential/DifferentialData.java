@@ -12,7 +12,7 @@ import java.util.Random;
  * metric, series with gaps and irregular scrape intervals. Written as gauge families (OpenMetrics
  * needs one family per name; the type does not matter to PromQL).
  */
-final class DifferentialData {
+public final class DifferentialData {
   private DifferentialData() {}
 
   static final String[] JOBS = {"api", "web", "db"};
@@ -37,7 +37,7 @@ final class DifferentialData {
     return ts;
   }
 
-  static void generate(OpenMetricsWriter om, long start, long end) {
+  public static void generate(OpenMetricsWriter om, long start, long end) {
     Random rnd = new Random(42);
 
     om.family("http_requests_total", "gauge");
