@@ -20,14 +20,29 @@ public final class AggrChunks {
 
   private AggrChunks() {}
 
+  /** A sub-chunk as a view of the payload: its encoding and data (position to limit). */
+  public record SubChunk(ChunkEncoding encoding, ByteBuffer data) {}
+
   /**
    * The five sub-chunks, indexed count=0, sum=1, min=2, max=3, counter=4; absent ones are null.
    *
    * @throws StorageException when the payload is truncated or names an unknown encoding
    */
   public static ChunkBytes[] split(ByteBuffer payload) {
+    SubChunk[] parts = splitBuffers(payload);
+    ChunkBytes[] out = new ChunkBytes[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      if (parts[i] != null) {
+        out[i] = ChunkBytes.of(parts[i].encoding(), StoreProtos.wrap(parts[i].data()));
+      }
+    }
+    return out;
+  }
+
+  /** Like {@link #split} but returns views of the payload buffer (no copy). */
+  public static SubChunk[] splitBuffers(ByteBuffer payload) {
     ByteBuffer b = payload.duplicate();
-    ChunkBytes[] out = new ChunkBytes[ORDER.length];
+    SubChunk[] out = new SubChunk[ORDER.length];
     for (int i = 0; i < ORDER.length; i++) {
       if (!b.hasRemaining()) {
         // Writers always emit five entries; a payload cut short leaves the rest absent.
@@ -58,7 +73,7 @@ public final class AggrChunks {
       }
       ByteBuffer data = b.slice(b.position(), (int) len);
       b.position(b.position() + (int) len);
-      out[i] = ChunkBytes.of(enc, StoreProtos.wrap(data));
+      out[i] = new SubChunk(enc, data);
     }
     return out;
   }

@@ -9,9 +9,9 @@ import java.util.Objects;
  * ChunkEncoding}), its bytes without the encoding byte, and the xxhash64 of those bytes ({@code 0}
  * = not computed, as in Thanos' {@code Chunk.hash}).
  *
- * <p>The bytes are a {@link ByteString}: immutable, and able to alias a reader's buffer (server
- * side, {@code UnsafeByteOperations.unsafeWrap}) or the received frame (client side), so chunk data
- * passes through without copies.
+ * <p>The bytes are an immutable {@link ByteString}; on the client they are a view of the received
+ * frame (no copy per chunk). Use {@code data().asReadOnlyByteBuffer().slice()} to hand them to a
+ * decoder expecting a buffer positioned at 0.
  */
 public record ChunkBytes(ChunkEncoding encoding, ByteString data, long hash) {
   public ChunkBytes {

@@ -4,9 +4,7 @@ import com.google.protobuf.Any;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.jthanos.proto.store.Series;
 import io.jthanos.proto.store.SeriesRequest;
-import io.jthanos.proto.store.SeriesResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +21,9 @@ final class ClientSeriesStream implements SeriesStream {
       Comparator.comparingLong(StoreChunk::minTime).thenComparingLong(StoreChunk::maxTime);
 
   private final String target;
-  private final ClientCall<SeriesRequest, SeriesResponse> call;
+  private final ClientCall<SeriesRequest, Object> call;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  private final ArrayDeque<Series> pendingSeries = new ArrayDeque<>();
+  private final ArrayDeque<StoreSeries> pendingSeries = new ArrayDeque<>();
   private final List<String> warnings = new ArrayList<>();
   private final List<Any> hints = new ArrayList<>();
   private StoreSeries lookahead;
@@ -36,16 +34,13 @@ final class ClientSeriesStream implements SeriesStream {
   private record Closed(Status status, Metadata trailers) {}
 
   ClientSeriesStream(
-      String target,
-      ClientCall<SeriesRequest, SeriesResponse> call,
-      SeriesRequest request,
-      int prefetch) {
+      String target, ClientCall<SeriesRequest, Object> call, SeriesRequest request, int prefetch) {
     this.target = target;
     this.call = call;
     call.start(
         new ClientCall.Listener<>() {
           @Override
-          public void onMessage(SeriesResponse message) {
+          public void onMessage(Object message) {
             queue.add(message);
           }
 
@@ -108,9 +103,9 @@ final class ClientSeriesStream implements SeriesStream {
   /** The next series frame (or batch member) as a model series; null at the end of the stream. */
   private StoreSeries pull() {
     while (true) {
-      Series s = pendingSeries.poll();
+      StoreSeries s = pendingSeries.poll();
       if (s != null) {
-        return StoreProtos.series(s);
+        return s;
       }
       if (finished) {
         return null;
@@ -130,14 +125,12 @@ final class ClientSeriesStream implements SeriesStream {
         }
         continue;
       }
-      SeriesResponse r = (SeriesResponse) o;
       call.request(1);
-      switch (r.getResultCase()) {
-        case SERIES -> pendingSeries.add(r.getSeries());
-        case BATCH -> pendingSeries.addAll(r.getBatch().getSeriesList());
-        case WARNING -> warnings.add(r.getWarning());
-        case HINTS -> hints.add(r.getHints());
-        case RESULT_NOT_SET -> {}
+      switch ((FrameDecoder.Frame) o) {
+        case FrameDecoder.SeriesPart p -> pendingSeries.addAll(p.series());
+        case FrameDecoder.Warning w -> warnings.add(w.text());
+        case FrameDecoder.Hints h -> hints.add(h.hints());
+        case FrameDecoder.Empty e -> {}
       }
     }
   }

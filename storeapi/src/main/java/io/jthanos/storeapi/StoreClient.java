@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NegotiationType;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.ProtoUtils;
 import io.jthanos.proto.grpc.GrpcCompression;
 import io.jthanos.proto.info.InfoGrpc;
 import io.jthanos.proto.info.InfoRequest;
@@ -19,7 +20,6 @@ import io.jthanos.proto.store.LabelNamesResponse;
 import io.jthanos.proto.store.LabelValuesRequest;
 import io.jthanos.proto.store.LabelValuesResponse;
 import io.jthanos.proto.store.SeriesRequest;
-import io.jthanos.proto.store.SeriesResponse;
 import io.jthanos.proto.store.StoreGrpc;
 import io.jthanos.tsdb.storage.LabelResult;
 import io.netty.handler.ssl.SslContext;
@@ -48,7 +48,7 @@ public final class StoreClient implements AutoCloseable {
   private final ManagedChannel owned;
   private final StoreClientConfig config;
   private final CallOptions options;
-  private final MethodDescriptor<SeriesRequest, SeriesResponse> seriesMethod;
+  private final MethodDescriptor<SeriesRequest, Object> seriesMethod;
 
   private StoreClient(
       String target,
@@ -62,8 +62,8 @@ public final class StoreClient implements AutoCloseable {
     this.config = config;
     this.options = options;
     this.seriesMethod =
-        StoreGrpc.getSeriesMethod().toBuilder()
-            .setResponseMarshaller(new AliasingMarshaller<>(SeriesResponse.getDefaultInstance()))
+        StoreGrpc.getSeriesMethod().toBuilder(
+                ProtoUtils.marshaller(SeriesRequest.getDefaultInstance()), new FrameDecoder())
             .build();
   }
 

@@ -53,6 +53,29 @@ public final class StoreProtos {
     }
   }
 
+  /**
+   * A flat name/value array (as received) to {@link Labels}; sorted, duplicate-free input is
+   * wrapped without copying. Takes ownership of the array.
+   */
+  static Labels labels(String[] nv) {
+    boolean canonical = true;
+    for (int i = 0; i < nv.length; i += 2) {
+      if (nv[i + 1].isEmpty() || (i > 0 && Labels.compareStrings(nv[i - 2], nv[i]) >= 0)) {
+        canonical = false;
+        break;
+      }
+    }
+    if (canonical) {
+      return Labels.fromSortedUnchecked(nv);
+    }
+    try {
+      return Labels.of(nv);
+    } catch (IllegalArgumentException e) {
+      throw new StoreApiException(
+          Status.Code.INTERNAL, "invalid label set from store: " + e.getMessage(), e);
+    }
+  }
+
   public static List<Label> toProto(Labels labels) {
     List<Label> out = new ArrayList<>(labels.size());
     for (int i = 0; i < labels.size(); i++) {
@@ -226,7 +249,12 @@ public final class StoreProtos {
     }
   }
 
-  /** Zero-copy view of chunk bytes (no copy is made; the bytes must not change afterwards). */
+  /**
+   * Chunk bytes as a {@link ByteString}: heap buffers are wrapped without a copy (the bytes must
+   * not change afterwards); direct and memory-mapped buffers are copied, as protobuf-java 4 no
+   * longer wraps them. The server's send path does not use this: {@link SeriesFrame} writes
+   * straight from the buffers.
+   */
   static ByteString wrap(java.nio.ByteBuffer data) {
     return com.google.protobuf.UnsafeByteOperations.unsafeWrap(data.duplicate());
   }

@@ -1,10 +1,15 @@
 package io.jthanos.storeapi;
 
-import com.google.protobuf.ByteString;
+import io.grpc.BindableService;
 import io.grpc.Context;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.jthanos.proto.hints.Block;
 import io.jthanos.proto.hints.LabelNamesRequestHints;
@@ -15,16 +20,11 @@ import io.jthanos.proto.hints.SeriesRequestHints;
 import io.jthanos.proto.hints.SeriesResponseHints;
 import io.jthanos.proto.info.StoreInfo;
 import io.jthanos.proto.info.TSDBInfo;
-import io.jthanos.proto.labels.Label;
 import io.jthanos.proto.store.Aggr;
-import io.jthanos.proto.store.AggrChunk;
-import io.jthanos.proto.store.Chunk;
 import io.jthanos.proto.store.LabelNamesRequest;
 import io.jthanos.proto.store.LabelNamesResponse;
 import io.jthanos.proto.store.LabelValuesRequest;
 import io.jthanos.proto.store.LabelValuesResponse;
-import io.jthanos.proto.store.Series;
-import io.jthanos.proto.store.SeriesBatch;
 import io.jthanos.proto.store.SeriesRequest;
 import io.jthanos.proto.store.SeriesResponse;
 import io.jthanos.proto.store.StoreGrpc;
@@ -41,6 +41,7 @@ import io.jthanos.tsdb.storage.LabelResult;
 import io.jthanos.tsdb.storage.SelectHints;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -76,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * default) so that waiting for flow control never blocks gRPC's threads. LabelNames and LabelValues
  * run on the calling gRPC thread.
  */
-public final class StoreServer extends StoreGrpc.StoreImplBase {
+public final class StoreServer implements BindableService, StoreGrpc.AsyncService {
   private static final Logger log = LoggerFactory.getLogger(StoreServer.class);
 
   /** Thanos' remote-read frame budget: a series' chunks are split into frames of about 1 MiB. */
@@ -111,7 +112,19 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
     this.droppedSeries = dropped(reg, "series");
     this.droppedChunks = dropped(reg, "chunks");
     this.droppedBytes = dropped(reg, "bytes");
-    this.droppedPending = dropped(reg, "pending");
+    this.droppedPending =
+        reg == null
+            ? null
+            : Counter.builder("thanos_store_server_hit_max_pending_series_requests")
+                .description(
+                    "Number of pending series requests that hit the max pending request limit")
+                .register(reg);
+    if (reg != null) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "thanos_store_server_pending_series_requests", pending, AtomicInteger::get)
+          .description("Number of pending series requests")
+          .register(reg);
+    }
   }
 
   private static Counter dropped(MeterRegistry reg, String reason) {
@@ -177,13 +190,69 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
 
   // --- Series --------------------------------------------------------------------------------
 
+  /**
+   * The Series call for callers holding a plain {@code SeriesResponse} observer. The gRPC service
+   * bound by {@link #bindService()} does not go through here: it sends hand-encoded frames.
+   */
   @Override
   public void series(SeriesRequest req, StreamObserver<SeriesResponse> responseObserver) {
-    ServerCallStreamObserver<SeriesResponse> obs =
-        (ServerCallStreamObserver<SeriesResponse>) responseObserver;
+    seriesCall(req, new DecodingObserver(responseObserver));
+  }
+
+  /**
+   * The {@code thanos.Store} service with Series answered by hand-encoded frames ({@link
+   * SeriesFrame}): chunk bytes go from the storage buffers into the transport without protobuf
+   * message objects. LabelNames and LabelValues are the generated handlers.
+   */
+  @Override
+  public ServerServiceDefinition bindService() {
+    ServerServiceDefinition generated = StoreGrpc.bindService(this);
+    MethodDescriptor<SeriesRequest, Object> seriesMethod =
+        MethodDescriptor.<SeriesRequest, Object>newBuilder()
+            .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+            .setFullMethodName(StoreGrpc.getSeriesMethod().getFullMethodName())
+            .setSampledToLocalTracing(true)
+            .setRequestMarshaller(ProtoUtils.marshaller(SeriesRequest.getDefaultInstance()))
+            .setResponseMarshaller(new FrameMarshaller())
+            .setSchemaDescriptor(StoreGrpc.getSeriesMethod().getSchemaDescriptor())
+            .build();
+    ServiceDescriptor sd =
+        ServiceDescriptor.newBuilder(StoreGrpc.SERVICE_NAME)
+            .setSchemaDescriptor(StoreGrpc.getServiceDescriptor().getSchemaDescriptor())
+            .addMethod(seriesMethod)
+            .addMethod(StoreGrpc.getLabelNamesMethod())
+            .addMethod(StoreGrpc.getLabelValuesMethod())
+            .build();
+    return ServerServiceDefinition.builder(sd)
+        .addMethod(
+            seriesMethod,
+            ServerCalls.asyncServerStreamingCall(
+                (req, obs) -> seriesCall(req, (ServerCallStreamObserver<Object>) obs)))
+        .addMethod(generated.getMethod(StoreGrpc.getLabelNamesMethod().getFullMethodName()))
+        .addMethod(generated.getMethod(StoreGrpc.getLabelValuesMethod().getFullMethodName()))
+        .build();
+  }
+
+  /** Series frames are {@link SeriesFrame}s; warnings and hints are {@code SeriesResponse}s. */
+  private static final class FrameMarshaller implements MethodDescriptor.Marshaller<Object> {
+    private final MethodDescriptor.Marshaller<SeriesResponse> proto =
+        ProtoUtils.marshaller(SeriesResponse.getDefaultInstance());
+
+    @Override
+    public InputStream stream(Object value) {
+      return value instanceof SeriesFrame f ? f : proto.stream((SeriesResponse) value);
+    }
+
+    @Override
+    public Object parse(InputStream stream) {
+      return proto.parse(stream);
+    }
+  }
+
+  private void seriesCall(SeriesRequest req, ServerCallStreamObserver<Object> obs) {
     Flow flow = new Flow(obs);
+    int now = pending.incrementAndGet();
     if (maxPendingRequests > 0) {
-      int now = pending.incrementAndGet();
       if (now > maxPendingRequests) {
         pending.decrementAndGet();
         inc(droppedPending);
@@ -239,9 +308,7 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
   }
 
   private void release() {
-    if (maxPendingRequests > 0) {
-      pending.decrementAndGet();
-    }
+    pending.decrementAndGet();
   }
 
   /** Everything decided before touching storage; null = empty answer. */
@@ -349,7 +416,7 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
     return source.chunkQuerier(mint, maxt);
   }
 
-  private void produce(Plan plan, ServerCallStreamObserver<SeriesResponse> obs, Flow flow) {
+  private void produce(Plan plan, ServerCallStreamObserver<Object> obs, Flow flow) {
     Writer w = new Writer(plan, obs, flow);
     try (ChunkQuerier q = open(plan.mint(), plan.maxt(), plan.hints())) {
       SeriesOrdering.Mode mode = SeriesOrdering.Mode.DIRECT;
@@ -421,7 +488,7 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
     }
   }
 
-  private static void fail(ServerCallStreamObserver<SeriesResponse> obs, StatusRuntimeException e) {
+  private static void fail(ServerCallStreamObserver<Object> obs, StatusRuntimeException e) {
     try {
       obs.onError(e);
     } catch (RuntimeException ignored) {
@@ -510,19 +577,19 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
   /** Limits, frame building, batching and sending for one Series call. */
   private final class Writer {
     private final Plan plan;
-    private final ServerCallStreamObserver<SeriesResponse> obs;
+    private final ServerCallStreamObserver<Object> obs;
     private final Flow flow;
     private final boolean skipChunks;
     private final int batchSize;
     private final long seriesLimit;
     private final List<Aggr> aggregates;
-    private final List<Series> batch = new ArrayList<>();
+    private final List<SeriesFrame.FrameSeries> batch = new ArrayList<>();
     private long series;
     private long chunks;
     private long bytes;
     private long sent;
 
-    Writer(Plan plan, ServerCallStreamObserver<SeriesResponse> obs, Flow flow) {
+    Writer(Plan plan, ServerCallStreamObserver<Object> obs, Flow flow) {
       this.plan = plan;
       this.obs = obs;
       this.flow = flow;
@@ -542,6 +609,7 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
      * series has no data in range (it is not sent).
      */
     List<ChunkMeta> prepare(Labels out, ChunkSeries cs) {
+      boolean countBytes = limits.bytes() > 0;
       List<ChunkMeta> kept;
       long dataBytes = 0;
       if (skipChunks) {
@@ -555,7 +623,9 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
             continue;
           }
           kept.add(m);
-          dataBytes += m.chunk().data().remaining();
+          if (countBytes) {
+            dataBytes += m.chunk().data().remaining();
+          }
         }
         if (kept.isEmpty()) {
           return null;
@@ -570,8 +640,10 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
       if (chunkLimit > 0 && chunks > chunkLimit) {
         throw StoreLimitException.exceeded("chunks", chunkLimit, chunks);
       }
-      bytes += dataBytes + labelBytes(out);
-      if (limits.bytes() > 0 && bytes > limits.bytes()) {
+      if (countBytes) {
+        bytes += dataBytes + labelBytes(out);
+      }
+      if (countBytes && bytes > limits.bytes()) {
         throw StoreLimitException.exceeded("bytes", limits.bytes(), bytes);
       }
       return kept;
@@ -582,80 +654,61 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
         return;
       }
       flow.checkCancelled();
-      List<Label> labels = StoreProtos.toProto(item.out());
+      byte[][] labels = SeriesFrame.labels(item.out());
       sent++;
       if (skipChunks) {
-        add(Series.newBuilder().addAllLabels(labels).build());
+        add(new SeriesFrame.FrameSeries(labels, List.of()));
         return;
       }
-      Series.Builder frame = Series.newBuilder().addAllLabels(labels);
-      long frameBytes = 0;
       List<ChunkMeta> metas = item.payload();
+      List<SeriesFrame.FrameChunk> frame = new ArrayList<>(metas.size());
+      long frameBytes = 0;
       for (int i = 0; i < metas.size(); i++) {
-        AggrChunk c = toProto(metas.get(i));
-        frame.addChunks(c);
-        frameBytes += c.getSerializedSize();
+        SeriesFrame.FrameChunk c = frameChunk(metas.get(i));
+        frame.add(c);
+        frameBytes += c.computeSize();
         if (frameBytes >= maxFrameBytes && i < metas.size() - 1) {
-          add(frame.build());
-          frame = Series.newBuilder().addAllLabels(labels);
+          add(new SeriesFrame.FrameSeries(labels, frame));
+          frame = new ArrayList<>(metas.size() - i - 1);
           frameBytes = 0;
         }
       }
-      add(frame.build());
+      add(new SeriesFrame.FrameSeries(labels, frame));
     }
 
-    private AggrChunk toProto(ChunkMeta m) {
-      AggrChunk.Builder b = AggrChunk.newBuilder().setMinTime(m.minTime()).setMaxTime(m.maxTime());
+    private SeriesFrame.FrameChunk frameChunk(ChunkMeta m) {
+      SeriesFrame.FrameChunk c = new SeriesFrame.FrameChunk(m.minTime(), m.maxTime());
       ChunkEncoding enc = m.chunk().encoding();
       ByteBuffer data = m.chunk().data();
       if (enc != ChunkEncoding.AGGREGATE) {
-        b.setRaw(chunk(enc, data));
-        return b.build();
+        c.members[0] = part(enc, data);
+        return c;
       }
-      ChunkBytes[] parts = AggrChunks.split(data);
+      AggrChunks.SubChunk[] parts = AggrChunks.splitBuffers(data);
       for (Aggr a : aggregates) {
         int i = AggrChunks.index(a);
         if (i < 0) {
           continue;
         }
-        ChunkBytes p = parts[i];
+        AggrChunks.SubChunk p = parts[i];
         if (p == null) {
           throw new StoreApiException(
               Status.Code.INTERNAL, "aggregate " + a.name().toLowerCase() + " does not exist");
         }
-        Chunk c = chunk(p.encoding(), p.data());
-        switch (a) {
-          case COUNT -> b.setCount(c);
-          case SUM -> b.setSum(c);
-          case MIN -> b.setMin(c);
-          case MAX -> b.setMax(c);
-          case COUNTER -> b.setCounter(c);
-          default -> {}
-        }
+        // AggrChunk members: raw=3, count=4, sum=5, min=6, max=7, counter=8 (payload order + 1).
+        c.members[i + 1] = part(p.encoding(), p.data());
       }
-      return b.build();
+      return c;
     }
 
-    private Chunk chunk(ChunkEncoding enc, ByteBuffer data) {
-      Chunk.Builder c = Chunk.newBuilder().setType(StoreProtos.toProto(enc));
-      c.setData(StoreProtos.wrap(data));
-      if (chunkHashes) {
-        c.setHash(Hashes.xxhash(data));
-      }
-      return c.build();
+    private SeriesFrame.Part part(ChunkEncoding enc, ByteBuffer data) {
+      return new SeriesFrame.Part(
+          StoreProtos.toProto(enc).getNumber(), data, chunkHashes ? Hashes.xxhash(data) : 0);
     }
 
-    private Chunk chunk(ChunkEncoding enc, ByteString data) {
-      Chunk.Builder c = Chunk.newBuilder().setType(StoreProtos.toProto(enc)).setData(data);
-      if (chunkHashes) {
-        c.setHash(ChunkBytes.xxhash(data));
-      }
-      return c.build();
-    }
-
-    private void add(Series s) {
+    private void add(SeriesFrame.FrameSeries s) {
       if (batchSize <= 1) {
-        emit(SeriesResponse.newBuilder().setSeries(s).build());
+        emit(new SeriesFrame(SeriesFrame.list(s), false));
         return;
       }
       batch.add(s);
@@ -668,16 +721,13 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
       if (batch.isEmpty()) {
         return;
       }
-      SeriesResponse r =
-          SeriesResponse.newBuilder()
-              .setBatch(SeriesBatch.newBuilder().addAllSeries(batch))
-              .build();
+      SeriesFrame f = new SeriesFrame(new ArrayList<>(batch), true);
       batch.clear();
-      emit(r);
+      emit(f);
     }
 
-    void emit(SeriesResponse r) {
-      if (r.hasWarning() || r.hasHints()) {
+    void emit(Object r) {
+      if (r instanceof SeriesResponse) {
         flushBatch();
       }
       flow.awaitReady();
@@ -847,6 +897,95 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
     }
   }
 
+  /**
+   * Adapts a {@code SeriesResponse} observer to the frame-producing code: frames are decoded back
+   * into messages (only for direct callers of {@link #series(SeriesRequest, StreamObserver)}).
+   */
+  private static final class DecodingObserver extends ServerCallStreamObserver<Object> {
+    private final StreamObserver<SeriesResponse> out;
+    private final ServerCallStreamObserver<SeriesResponse> call;
+
+    DecodingObserver(StreamObserver<SeriesResponse> out) {
+      this.out = out;
+      this.call = out instanceof ServerCallStreamObserver<SeriesResponse> c ? c : null;
+    }
+
+    @Override
+    public void onNext(Object value) {
+      if (value instanceof SeriesFrame f) {
+        try {
+          out.onNext(SeriesResponse.parseFrom(f.toByteArray()));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw new IllegalStateException("re-decoding an encoded frame", e);
+        }
+      } else {
+        out.onNext((SeriesResponse) value);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      out.onError(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      out.onCompleted();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return call != null && call.isCancelled();
+    }
+
+    @Override
+    public void setOnCancelHandler(Runnable r) {
+      if (call != null) {
+        call.setOnCancelHandler(r);
+      }
+    }
+
+    @Override
+    public void setCompression(String compression) {
+      if (call != null) {
+        call.setCompression(compression);
+      }
+    }
+
+    @Override
+    public boolean isReady() {
+      return call == null || call.isReady();
+    }
+
+    @Override
+    public void setOnReadyHandler(Runnable r) {
+      if (call != null) {
+        call.setOnReadyHandler(r);
+      }
+    }
+
+    @Override
+    public void disableAutoInboundFlowControl() {
+      if (call != null) {
+        call.disableAutoInboundFlowControl();
+      }
+    }
+
+    @Override
+    public void request(int count) {
+      if (call != null) {
+        call.request(count);
+      }
+    }
+
+    @Override
+    public void setMessageCompression(boolean enable) {
+      if (call != null) {
+        call.setMessageCompression(enable);
+      }
+    }
+  }
+
   // --- builder -------------------------------------------------------------------------------
 
   /** Configures a {@link StoreServer}. */
@@ -926,7 +1065,11 @@ public final class StoreServer extends StoreGrpc.StoreImplBase {
       return this;
     }
 
-    /** Registers {@code thanos_store_selects_dropped_total{reason}}. */
+    /**
+     * Registers {@code thanos_store_selects_dropped_total{reason}}, {@code
+     * thanos_store_server_hit_max_pending_series_requests_total} and {@code
+     * thanos_store_server_pending_series_requests}.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
