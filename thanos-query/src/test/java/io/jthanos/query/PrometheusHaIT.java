@@ -208,8 +208,113 @@ class PrometheusHaIT {
     assertThat(replicas.stream().filter("A"::equals).count()).isEqualTo(n);
   }
 
+  /** Replays every request of Grafana's Prometheus data source (fixtures) as POST and GET. */
   @Test
   @Order(3)
+  void grafanaRequests() throws Exception {
+    String text;
+    try (var in = PrometheusHaIT.class.getResourceAsStream("/grafana/requests.txt")) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    long start = START + 3_600_000;
+    long end = START + 3 * 3_600_000;
+    List<String> problems = new ArrayList<>();
+    int replayed = 0;
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.trim().split(" ", 5);
+      String params =
+          (f.length > 4 ? f[4] : "")
+              .replace("{startMs}", Long.toString(start))
+              .replace("{endMs}", Long.toString(end))
+              .replace("{start}", secs(start))
+              .replace("{end}", secs(end))
+              .replace("{time}", secs(end));
+      List<String> methods = f[2].equals("POST") ? List.of("POST", "GET") : List.of("GET");
+      for (String method : methods) {
+        HttpRequest.Builder rb =
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base
+                            + f[3]
+                            + (method.equals("GET") && !params.isEmpty() ? "?" + params : "")))
+                .header("User-Agent", "Grafana/11.0.0")
+                .header("X-Grafana-Org-Id", "1");
+        if (method.equals("POST")) {
+          rb.header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(params));
+        }
+        HttpResponse<String> r = HTTP.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+        replayed++;
+        String problem = check(f[1], f[3], params, r);
+        if (problem != null) {
+          problems.add(f[0] + " " + method + ": " + problem);
+        }
+      }
+    }
+    problems.forEach(System.out::println);
+    assertThat(replayed).isGreaterThanOrEqualTo(30);
+    assertThat(problems).isEmpty();
+  }
+
+  static String check(String mode, String path, String params, HttpResponse<String> r)
+      throws Exception {
+    if (r.statusCode() != 200) {
+      return "status " + r.statusCode() + ": " + r.body();
+    }
+    JsonNode ours = JSON.readTree(r.body());
+    if (!"success".equals(ours.path("status").asText())) {
+      return "not success: " + r.body();
+    }
+    JsonNode data = ours.get("data");
+    switch (mode) {
+      case "prom" -> {
+        JsonNode theirs = get(promA.baseUri().toString(), path + "?" + params);
+        if (data.isArray() || data.isObject() && !data.has("resultType")) {
+          return sameSet(theirs.get("data"), data)
+              ? null
+              : "data " + theirs.get("data") + " vs " + data;
+        }
+        return compare(theirs, ours, false);
+      }
+      case "buildinfo" -> {
+        return data.has("version") && data.has("goVersion") && !data.has("features")
+            ? null
+            : "buildinfo " + data;
+      }
+      case "rules" -> {
+        return data.get("groups").isArray() ? null : "rules " + data;
+      }
+      case "alerts" -> {
+        return data.get("alerts").isArray() ? null : "alerts " + data;
+      }
+      default -> {
+        return data.isArray() ? null : "expected a list: " + data;
+      }
+    }
+  }
+
+  static boolean sameSet(JsonNode a, JsonNode b) {
+    if (a.isArray() && b.isArray()) {
+      if (a.size() != b.size()) {
+        return false;
+      }
+      java.util.Set<JsonNode> x = new java.util.HashSet<>();
+      a.forEach(x::add);
+      for (JsonNode n : b) {
+        if (!x.contains(n)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return a.equals(b);
+  }
+
+  @Test
+  @Order(4)
   void oneReplicaDownWarnsOrAborts() throws Exception {
     String target = storeB.target();
     storeB.close();
