@@ -25,6 +25,13 @@ public final class ComponentMain {
   public static CommandLine commandLine(ComponentCommand command) {
     CommandLine cl = new CommandLine(command);
     cl.setCaseInsensitiveEnumValuesAllowed(false);
+    // Thanos' boolean flags are negated as --no-<name>, dotted names included
+    // (--no-query.partial-response); picocli's default transformer only knows [\w-] names.
+    cl.setNegatableOptionTransformer(
+        new CommandLine.RegexTransformer.Builder()
+            .addPattern("^--no-([\\w][\\w.-]*)$", "--$1", "--[no-]$1")
+            .addPattern("^--([\\w][\\w.-]*)$", "--no-$1", "--[no-]$1")
+            .build());
     cl.setUsageHelpWidth(120);
     cl.setUsageHelpLongOptionsMaxWidth(45);
     cl.getCommandSpec().usageMessage().showDefaultValues(true);

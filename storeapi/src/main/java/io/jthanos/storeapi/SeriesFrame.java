@@ -92,8 +92,17 @@ final class SeriesFrame extends InputStream implements Drainable, KnownLength {
   private ByteArrayInputStream materialized;
   private boolean drained;
 
+  /** Staging buffer for copies out of direct buffers, one per draining thread. */
+  private static final ThreadLocal<byte[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
+  SeriesFrame(List<FrameSeries> series, boolean batch) {
+    this(series, batch, null);
+  }
+
   /**
-   * @param scratch a reusable copy buffer (at least 64 bytes), used only while draining
+   * @param scratch a copy buffer (at least 64 bytes) used while draining, or null for the draining
+   *     thread's own
    */
   SeriesFrame(List<FrameSeries> series, boolean batch, byte[] scratch) {
     this.series = series;
@@ -144,7 +153,7 @@ final class SeriesFrame extends InputStream implements Drainable, KnownLength {
       throw new IllegalStateException("frame already read");
     }
     drained = true;
-    Out out = new Out(target, scratch);
+    Out out = new Out(target, scratch != null ? scratch : SCRATCH.get());
     if (batch) {
       out.tag(4, 2);
       out.varint(batchSize);

@@ -112,7 +112,19 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
     this.droppedSeries = dropped(reg, "series");
     this.droppedChunks = dropped(reg, "chunks");
     this.droppedBytes = dropped(reg, "bytes");
-    this.droppedPending = dropped(reg, "pending");
+    this.droppedPending =
+        reg == null
+            ? null
+            : Counter.builder("thanos_store_server_hit_max_pending_series_requests")
+                .description(
+                    "Number of pending series requests that hit the max pending request limit")
+                .register(reg);
+    if (reg != null) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "thanos_store_server_pending_series_requests", pending, AtomicInteger::get)
+          .description("Number of pending series requests")
+          .register(reg);
+    }
   }
 
   private static Counter dropped(MeterRegistry reg, String reason) {
@@ -239,8 +251,8 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
 
   private void seriesCall(SeriesRequest req, ServerCallStreamObserver<Object> obs) {
     Flow flow = new Flow(obs);
+    int now = pending.incrementAndGet();
     if (maxPendingRequests > 0) {
-      int now = pending.incrementAndGet();
       if (now > maxPendingRequests) {
         pending.decrementAndGet();
         inc(droppedPending);
@@ -296,9 +308,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
   }
 
   private void release() {
-    if (maxPendingRequests > 0) {
-      pending.decrementAndGet();
-    }
+    pending.decrementAndGet();
   }
 
   /** Everything decided before touching storage; null = empty answer. */
@@ -340,7 +350,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
         blockMatchers = blockMatchers(h.getBlockMatchersList());
         stats = h.getEnableQueryStats();
       }
-      hints = new RequestHints(blockMatchers, stats, Tenancy.current());
+      hints = new RequestHints(blockMatchers, stats, Tenancy.current(), req);
     }
     long mint = Math.max(req.getMinTime(), minTime());
     long maxt = Math.min(req.getMaxTime(), maxTime());
@@ -574,7 +584,6 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
     private final long seriesLimit;
     private final List<Aggr> aggregates;
     private final List<SeriesFrame.FrameSeries> batch = new ArrayList<>();
-    private final byte[] scratch = new byte[16 * 1024];
     private long series;
     private long chunks;
     private long bytes;
@@ -699,7 +708,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
 
     private void add(SeriesFrame.FrameSeries s) {
       if (batchSize <= 1) {
-        emit(new SeriesFrame(SeriesFrame.list(s), false, scratch));
+        emit(new SeriesFrame(SeriesFrame.list(s), false));
         return;
       }
       batch.add(s);
@@ -712,7 +721,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
       if (batch.isEmpty()) {
         return;
       }
-      SeriesFrame f = new SeriesFrame(new ArrayList<>(batch), true, scratch);
+      SeriesFrame f = new SeriesFrame(new ArrayList<>(batch), true);
       batch.clear();
       emit(f);
     }
@@ -769,7 +778,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
                         req.getHints(), LabelNamesRequestHints.class, "label names request hints")
                     .getBlockMatchersList());
       }
-      hints = new RequestHints(bm, false, Tenancy.current());
+      hints = new RequestHints(bm, false, Tenancy.current(), req);
     }
     long mint = Math.max(req.getStart(), minTime());
     long maxt = Math.min(req.getEnd(), maxTime());
@@ -854,7 +863,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
                         req.getHints(), LabelValuesRequestHints.class, "label values request hints")
                     .getBlockMatchersList());
       }
-      hints = new RequestHints(bm, false, Tenancy.current());
+      hints = new RequestHints(bm, false, Tenancy.current(), req);
     }
     long mint = Math.max(req.getStart(), minTime());
     long maxt = Math.min(req.getEnd(), maxTime());
@@ -1056,7 +1065,11 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
       return this;
     }
 
-    /** Registers {@code thanos_store_selects_dropped_total{reason}}. */
+    /**
+     * Registers {@code thanos_store_selects_dropped_total{reason}}, {@code
+     * thanos_store_server_hit_max_pending_series_requests_total} and {@code
+     * thanos_store_server_pending_series_requests}.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;

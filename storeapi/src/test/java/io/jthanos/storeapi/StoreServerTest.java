@@ -386,7 +386,8 @@ class StoreServerTest {
   void pendingRequestLimitRejectsWithResourceExhausted() {
     Counting src = big(3, 16);
     src.gate = new CountDownLatch(1);
-    StoreServer store = StoreServer.builder(src).maxPendingRequests(1).build();
+    SimpleMeterRegistry reg = new SimpleMeterRegistry();
+    StoreServer store = StoreServer.builder(src).maxPendingRequests(1).meterRegistry(reg).build();
     try (LoopbackServer server = LoopbackServer.start(store)) {
       SeriesStream first = server.client().series(req(0, 10, ANY).build());
       await().atMost(Duration.ofSeconds(10)).until(() -> src.open.get() == 1);
@@ -394,8 +395,15 @@ class StoreServerTest {
               () -> SeriesStreams.toList(server.client().series(req(0, 10, ANY).build())))
           .hasMessageContaining("too many pending series requests: 1 >= 1")
           .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+      assertThat(reg.get("thanos_store_server_hit_max_pending_series_requests").counter().count())
+          .isEqualTo(1);
+      assertThat(reg.get("thanos_store_server_pending_series_requests").gauge().value())
+          .isEqualTo(1);
       src.gate.countDown();
       assertThat(SeriesStreams.toList(first)).hasSize(3);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reg.get("thanos_store_server_pending_series_requests").gauge().value() == 0);
     }
   }
 
@@ -520,5 +528,40 @@ class StoreServerTest {
       assertThat(data[0]).isEqualTo((byte) 1);
       assertThat(data[63]).isEqualTo((byte) 64);
     }
+  }
+
+  @Test
+  void directCallersGetDecodedResponses() throws Exception {
+    InMemoryChunkQueryable src =
+        new InMemoryChunkQueryable(
+            List.of(series("m", 1, chunk(0, 10, 20, 1)), series("m", 2, chunk(0, 10, 20, 2))),
+            List.of("w"));
+    StoreServer store = StoreServer.builder(src).externalLabels(Labels.of("replica", "x")).build();
+    List<SeriesResponse> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
+    store.series(
+        req(0, 10, ANY).setResponseBatchSize(2).build(),
+        new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(SeriesResponse value) {
+            got.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            done.countDown();
+          }
+        });
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(got).hasSize(2);
+    assertThat(got.getFirst().getBatch().getSeriesCount()).isEqualTo(2);
+    assertThat(StoreProtos.series(got.getFirst().getBatch().getSeries(1)).labels())
+        .isEqualTo(Labels.of("__name__", "m", "i", "00002", "replica", "x"));
+    assertThat(got.get(1).getWarning()).isEqualTo("w");
   }
 }

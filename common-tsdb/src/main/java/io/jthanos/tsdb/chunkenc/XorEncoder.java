@@ -1,6 +1,9 @@
 package io.jthanos.tsdb.chunkenc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -16,10 +19,13 @@ public final class XorEncoder {
   /** Hard limit of the 16-bit sample count. */
   public static final int MAX_SAMPLES = 0xFFFF;
 
-  private byte[] buf = new byte[128];
-  private int len = 2; // bytes fully written, after the 2-byte count
-  private long acc; // pending bits, right-aligned
-  private int accBits; // number of pending bits, always < 8 between calls
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private byte[] buf = new byte[256];
+  private int len = 2; // bytes flushed, after the 2-byte count
+  private long acc; // pending bits, left-aligned
+  private int accBits; // number of pending bits, 0..63
   // Prometheus' bit stream writes whole bytes with writeByte, which leaves an empty byte at the end
   // of the stream when it ends byte-aligned; the stored chunk keeps that byte. True when the last
   // write was a whole number of bytes.
@@ -63,7 +69,8 @@ public final class XorEncoder {
 
   /** Size in bytes the chunk data would have now (count + bit stream). */
   public int size() {
-    return len + (accBits > 0 || lastWhole ? 1 : 0);
+    int partial = (accBits + 7) >>> 3;
+    return len + partial + ((accBits & 7) == 0 && lastWhole ? 1 : 0);
   }
 
   public void append(long ts, double v) {
@@ -155,41 +162,37 @@ public final class XorEncoder {
   /** Writes the low {@code n} bits of {@code v}, most significant first; 0 < n <= 64. */
   private void writeBits(long v, int n) {
     lastWhole = (n & 7) == 0;
-    if (n > 56) {
-      put(v >>> 32, n - 32);
-      n = 32;
+    int free = 64 - accBits;
+    if (n < free) {
+      acc |= (v << (64 - n)) >>> accBits;
+      accBits += n;
+      return;
     }
-    put(v, n);
-  }
-
-  private void put(long v, int n) {
-    long mask = (1L << n) - 1;
-    acc = (acc << n) | (v & mask);
-    accBits += n;
-    if (accBits >= 8) {
-      if (len + 8 > buf.length) {
-        buf = Arrays.copyOf(buf, buf.length * 2);
-      }
-      while (accBits >= 8) {
-        accBits -= 8;
-        buf[len++] = (byte) (acc >>> accBits);
-      }
-      acc &= (1L << accBits) - 1;
+    // Fill the accumulator, flush it as 8 bytes, keep the rest.
+    int rest = n - free;
+    long top = n == 64 ? v : v & ((1L << n) - 1);
+    acc |= top >>> rest;
+    if (len + 16 > buf.length) {
+      buf = Arrays.copyOf(buf, buf.length * 2);
     }
+    LONG.set(buf, len, acc);
+    len += 8;
+    acc = rest == 0 ? 0 : v << (64 - rest);
+    accBits = rest;
   }
 
   /** The chunk data (count + bit stream, last byte zero-padded) as a new array. */
   public byte[] bytes() {
     int n = size();
-    byte[] out = Arrays.copyOf(buf, n);
+    byte[] out = Arrays.copyOf(buf, Math.max(n, len));
     out[0] = (byte) (count >>> 8);
     out[1] = (byte) count;
-    if (accBits > 0) {
-      out[n - 1] = (byte) (acc << (8 - accBits));
-    } else if (lastWhole) {
-      out[n - 1] = 0;
+    long a = acc;
+    for (int i = len; i < n; i++) {
+      out[i] = (byte) (a >>> 56);
+      a <<= 8;
     }
-    return out;
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   /** A chunk holding a copy of the current bytes. */

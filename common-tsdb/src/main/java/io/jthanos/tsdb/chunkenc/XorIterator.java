@@ -8,11 +8,16 @@ import java.nio.ByteBuffer;
  * window, an overlong varint) raises a {@link ChunkDecodingException} instead of producing garbage.
  */
 public final class XorIterator implements SampleIterator {
-  private ByteBuffer data;
-  private int pos; // next byte to load into the bit buffer
-  private int end;
-  private long buffer; // right-aligned bits not consumed yet
-  private int valid; // number of valid bits in buffer
+  private static final java.lang.invoke.VarHandle LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  private byte[] bytes = new byte[512]; // copy of the chunk data, zero-padded by 8 bytes
+  private int end; // data length in bytes
+  private long bitPos; // next bit to read, from the start of the data
+  private long endBits; // end * 8
+  private long word; // bits from bitPos on, left-aligned (zero-padded past the end)
+  private int wordBits; // bits of word that are loaded (>= 57 after a refill)
 
   private int total;
   private int read;
@@ -31,16 +36,20 @@ public final class XorIterator implements SampleIterator {
 
   /** Points the iterator at new chunk data (count + bit stream, positioned at 0). */
   public XorIterator reset(ByteBuffer chunkData) {
-    this.data = chunkData;
     this.end = chunkData.limit();
     if (end < 2) {
       throw new ChunkDecodingException(
           "xor chunk shorter than its 2-byte header: " + end + " bytes");
     }
+    if (bytes.length < end + 8) {
+      bytes = new byte[Math.max(end + 8, bytes.length * 2)];
+    }
+    chunkData.get(0, bytes, 0, end);
+    java.util.Arrays.fill(bytes, end, end + 8, (byte) 0);
     this.total = chunkData.getShort(0) & 0xffff;
-    this.pos = 2;
-    this.buffer = 0;
-    this.valid = 0;
+    this.bitPos = 16;
+    this.endBits = (long) end << 3;
+    this.wordBits = 0;
     this.read = 0;
     this.t = Long.MIN_VALUE;
     this.vBits = 0;
@@ -58,54 +67,175 @@ public final class XorIterator implements SampleIterator {
 
   @Override
   public ValueType next() {
+    int r = read;
+    if (r < 2 || r >= total || exhausted) {
+      return nextEdge();
+    }
+    // Hot path: all state in locals, written back once; rare cases out of line.
+    long pos = bitPos;
+    long w = word;
+    int wb = wordBits;
+    long td = tDelta;
+    if (wb < 57) {
+      w = load(pos);
+      wb = 64 - (int) (pos & 7);
+    }
+    // Leading ones of the delta-of-delta prefix (0, 10, 110, 1110, 1111), without a table load on
+    // the critical path: each sample's position depends on decoding the previous one.
+    int sz = Math.min(Long.numberOfLeadingZeros(~w), 4);
+    if (sz == 0) {
+      w <<= 1;
+      wb--;
+      pos++;
+    } else if (sz < 4) {
+      int bits = 11 + 3 * sz; // 14, 17, 20
+      long dod = (w << (sz + 1)) >>> (64 - bits);
+      if (dod > (1L << (bits - 1))) {
+        dod -= 1L << bits;
+      }
+      td += dod;
+      int n = sz + 1 + bits;
+      w <<= n;
+      wb -= n;
+      pos += n;
+    } else {
+      pos = wideDod(pos + 4);
+      td = tDelta;
+      w = load(pos);
+      wb = 64 - (int) (pos & 7);
+    }
+    tDelta = td;
+    t += td;
+    if (w < 0) { // value changed
+      int lead = leading;
+      int trail = trailing;
+      if ((w << 1) < 0) { // new window: 5 bits leading zeros, 6 bits significant bits
+        w <<= 2;
+        wb -= 2;
+        pos += 2;
+        if (wb < 11) {
+          w = load(pos);
+          wb = 64 - (int) (pos & 7);
+        }
+        int hdr = (int) (w >>> 53);
+        w <<= 11;
+        wb -= 11;
+        pos += 11;
+        lead = hdr >>> 6;
+        int sg = hdr & 0x3f;
+        trail = 64 - lead - (sg == 0 ? 64 : sg);
+        if (trail < 0) {
+          throw invalidWindow(lead, sg);
+        }
+        leading = lead;
+        trailing = trail;
+      } else {
+        w <<= 2;
+        wb -= 2;
+        pos += 2;
+      }
+      int sig = 64 - lead - trail;
+      if (sig <= wb) {
+        vBits ^= (w >>> (64 - sig)) << trail;
+        w <<= sig;
+        wb -= sig;
+      } else {
+        // Up to 64 bits from at most two word loads.
+        long a = load(pos);
+        int valid = 64 - (int) (pos & 7);
+        long v = a >>> (64 - sig);
+        if (sig > valid) {
+          v |= load(pos + valid) >>> (64 - (sig - valid));
+        }
+        vBits ^= v << trail;
+        wb = 0;
+      }
+      pos += sig;
+    } else {
+      w <<= 1;
+      wb--;
+      pos++;
+    }
+    if (pos > endBits) {
+      throw truncated();
+    }
+    bitPos = pos;
+    word = w;
+    wordBits = wb;
+    read = r + 1;
+    return ValueType.FLOAT;
+  }
+
+  private ValueType nextEdge() {
     if (exhausted || read >= total) {
       exhausted = true;
       return ValueType.NONE;
     }
+    return nextHead();
+  }
+
+  /** A 64-bit delta-of-delta at {@code pos}; returns the position after it. */
+  private long wideDod(long pos) {
+    bitPos = pos;
+    wordBits = 0;
+    tDelta += readBits(64);
+    return bitPos;
+  }
+
+  private ChunkDecodingException truncated() {
+    return new ChunkDecodingException(
+        "xor chunk data ends after " + read + " of " + total + " samples (" + end + " bytes)");
+  }
+
+  private ChunkDecodingException invalidWindow(int lead, int sig) {
+    return new ChunkDecodingException(
+        "invalid xor window at sample "
+            + read
+            + ": "
+            + lead
+            + " leading zeros + "
+            + sig
+            + " significant bits > 64");
+  }
+
+  /** Samples 0 and 1: raw first sample, then a uvarint time delta. */
+  private ValueType nextHead() {
     if (read == 0) {
       t = readVarint();
       vBits = readBits(64);
-    } else if (read == 1) {
+    } else {
       tDelta = readUvarint();
       t += tDelta;
       readValue();
-    } else {
-      int sz = 0;
-      // Count leading ones of the delta-of-delta prefix, at most 4.
-      for (int i = 0; i < 4; i++) {
-        if (readBit() == 0) {
-          break;
-        }
-        sz++;
-      }
-      if (sz != 0) {
-        int bits =
-            switch (sz) {
-              case 1 -> 14;
-              case 2 -> 17;
-              case 3 -> 20;
-              default -> 64;
-            };
-        long dod = readBits(bits);
-        if (bits != 64 && dod > (1L << (bits - 1))) {
-          dod -= 1L << bits;
-        }
-        tDelta += dod;
-      }
-      t += tDelta;
-      readValue();
+    }
+    if (bitPos > endBits) {
+      throw new ChunkDecodingException(
+          "xor chunk data ends after " + read + " of " + total + " samples (" + end + " bytes)");
     }
     read++;
     return ValueType.FLOAT;
   }
 
+  /** The 64 bits at bit position {@code pos}, left-aligned; zero-padded past the end. */
+  private long load(long pos) {
+    int idx = (int) (pos >>> 3);
+    if (idx > end) {
+      return 0; // only reachable on corrupt data; the end check after the sample reports it
+    }
+    return (long) LONG.get(bytes, idx) << (pos & 7);
+  }
+
   private void readValue() {
-    if (readBit() == 0) {
+    int ctl = (int) peek(2);
+    if (ctl < 2) { // '0': same value
+      skip(1);
       return;
     }
-    if (readBit() == 1) {
-      leading = (int) readBits(5);
-      int sig = (int) readBits(6);
+    skip(2);
+    if (ctl == 3) { // '11': new window
+      int w = (int) readBits(11);
+      leading = w >>> 6;
+      int sig = w & 0x3f;
       if (sig == 0) {
         sig = 64;
       }
@@ -157,52 +287,42 @@ public final class XorIterator implements SampleIterator {
     return vBits;
   }
 
+  /** Loads the word at bitPos: at least 57 bits, zero-padded past the end of the data. */
   private void refill() {
-    int left = end - pos;
-    if (left >= 8) {
-      buffer = data.getLong(pos);
-      pos += 8;
-      valid = 64;
-    } else if (left > 0) {
-      long b = 0;
-      for (int i = 0; i < left; i++) {
-        b = (b << 8) | (data.get(pos + i) & 0xff);
-      }
-      pos = end;
-      buffer = b;
-      valid = left * 8;
-    } else {
-      throw new ChunkDecodingException(
-          "xor chunk data ends after " + read + " of " + total + " samples (" + end + " bytes)");
-    }
+    word = load(bitPos);
+    wordBits = 64 - (int) (bitPos & 7);
   }
 
-  private int readBit() {
-    if (valid == 0) {
+  /** The next {@code n} bits (1 <= n <= 56) without consuming them. */
+  private long peek(int n) {
+    if (n > wordBits) {
       refill();
     }
-    valid--;
-    return (int) (buffer >>> valid) & 1;
+    return word >>> (64 - n);
   }
 
+  private void skip(int n) {
+    word <<= n;
+    wordBits -= n;
+    bitPos += n;
+  }
+
+  /** Reads {@code n} bits (1 <= n <= 64); reading past the data is an error. */
   private long readBits(int n) {
-    if (n <= valid) {
-      valid -= n;
-      long mask = n == 64 ? -1L : (1L << n) - 1;
-      return (buffer >>> valid) & mask;
-    }
-    // Take what is left, refill, take the rest.
-    int have = valid;
-    long hi = have == 0 ? 0 : buffer & ((1L << have) - 1);
-    int rest = n - have;
-    refill();
-    if (rest > valid) {
+    if (bitPos + n > endBits) {
       throw new ChunkDecodingException(
           "xor chunk data ends after " + read + " of " + total + " samples (" + end + " bytes)");
     }
-    valid -= rest;
-    long lo = (buffer >>> valid) & (rest == 64 ? -1L : (1L << rest) - 1);
-    return rest == 64 ? lo : (hi << rest) | lo;
+    if (n <= 56) {
+      long v = peek(n);
+      skip(n);
+      return v;
+    }
+    long hi = peek(n - 32);
+    skip(n - 32);
+    long lo = peek(32);
+    skip(32);
+    return (hi << 32) | lo;
   }
 
   private long readUvarint() {

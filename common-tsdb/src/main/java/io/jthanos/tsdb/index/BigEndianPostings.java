@@ -14,6 +14,17 @@ final class BigEndianPostings implements Postings {
     this.n = n;
   }
 
+  boolean unstarted() {
+    return i == -1;
+  }
+
+  /** All refs as ints (uint32 bit patterns), decoded in bulk. */
+  int[] toIntArray() {
+    int[] out = new int[n];
+    b.asIntBuffer().get(0, out, 0, n);
+    return out;
+  }
+
   private long get(int idx) {
     return b.getInt(idx << 2) & 0xffffffffL;
   }

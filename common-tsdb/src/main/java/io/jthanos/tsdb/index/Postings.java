@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A pull iterator over ascending series refs, as Prometheus' {@code index.Postings}. Start with
  * {@link #next()} or {@link #seek(long)}; neither moves backwards. Static helpers combine lists:
- * {@link #intersect}, {@link #merge}, {@link #without}.
+ * {@link #intersect}, {@link #merge}, {@link #without}. Lists read from the index (and results of
+ * combining them) are combined eagerly in bulk; other iterators lazily by leapfrogging seeks.
  */
 public interface Postings {
 
@@ -78,6 +79,9 @@ public interface Postings {
         return EMPTY;
       }
     }
+    if (PostingsArrays.allBulk(its)) {
+      return PostingsArrays.intersect(its);
+    }
     return new IntersectPostings(its.toArray(new Postings[0]));
   }
 
@@ -98,6 +102,9 @@ public interface Postings {
     }
     if (nonEmpty.size() == 1) {
       return nonEmpty.get(0);
+    }
+    if (PostingsArrays.allBulk(nonEmpty)) {
+      return PostingsArrays.merge(nonEmpty);
     }
     return new MergedPostings(nonEmpty.toArray(new Postings[0]));
   }

@@ -69,6 +69,48 @@ class PostingsTest {
     }
   }
 
+  @Test
+  void bulkPathsOnBigListsAgreeWithSets() {
+    SplittableRandom r = new SplittableRandom(12);
+    for (int round = 0; round < 40; round++) {
+      int n = 1024 + r.nextInt(20_000);
+      long base = r.nextBoolean() ? 0 : 0xc0000000L; // also refs above 2^31
+      long range = (long) n * (2 + r.nextInt(r.nextBoolean() ? 3 : 200));
+      long[] a = random(r, n, range);
+      long[] b = random(r, (int) Math.min(range / 2, 1024 + r.nextInt(20_000)), range);
+      for (int i = 0; i < a.length; i++) {
+        a[i] += base;
+      }
+      for (int i = 0; i < b.length; i++) {
+        b[i] += base;
+      }
+      TreeSet<Long> sa = new TreeSet<>();
+      LongStream.of(a).forEach(sa::add);
+      TreeSet<Long> inter = new TreeSet<>();
+      TreeSet<Long> union = new TreeSet<>(sa);
+      for (long x : b) {
+        if (sa.contains(x)) {
+          inter.add(x);
+        }
+        union.add(x);
+      }
+      assertThat(Postings.expand(Postings.intersect(bigEndian(a), bigEndian(b))))
+          .containsExactly(toArray(inter));
+      assertThat(Postings.expand(Postings.merge(bigEndian(a), bigEndian(b))))
+          .containsExactly(toArray(union));
+      // Results of bulk operations combine again in bulk, and seek on them.
+      Postings p = Postings.intersect(Postings.merge(bigEndian(a), bigEndian(b)), bigEndian(a));
+      assertThat(Postings.expand(p)).containsExactly(a);
+      Postings q = Postings.intersect(bigEndian(a), bigEndian(b));
+      long target = a[a.length / 2];
+      long expected = ceiling(toArray(inter), target);
+      assertThat(q.seek(target)).isEqualTo(expected >= 0);
+      if (expected >= 0) {
+        assertThat(q.at()).isEqualTo(expected);
+      }
+    }
+  }
+
   static long[] toArray(TreeSet<Long> s) {
     return s.stream().mapToLong(Long::longValue).toArray();
   }

@@ -220,7 +220,15 @@ final class BinaryOps {
       oneSigs.add(sig);
       oneBySig.computeIfAbsent(sig, k -> new ArrayList<>(1)).add(r);
     }
-    checkOneSideUnique(one, oneSigs, oneBySig, words, swapped);
+    // Prometheus skips a step when either side has no samples at all (nothing can match), so
+    // duplicates on the "one" side only matter at steps where the other side has samples.
+    long[] manyPresent = new long[words];
+    for (StepSeries l : many) {
+      for (int w = 0; w < words; w++) {
+        manyPresent[w] |= l.bits[w];
+      }
+    }
+    checkOneSideUnique(one, oneSigs, oneBySig, manyPresent, swapped);
 
     boolean returnBool = b.returnBool();
     boolean comparison = op.isComparisonOperator();
@@ -311,8 +319,9 @@ final class BinaryOps {
       List<StepSeries> one,
       List<Labels> oneSigs,
       Map<Labels, List<StepSeries>> oneBySig,
-      int words,
+      long[] manyPresent,
       boolean swapped) {
+    int words = manyPresent.length;
     int earliest = Integer.MAX_VALUE;
     for (List<StepSeries> group : oneBySig.values()) {
       if (group.size() < 2) {
@@ -321,7 +330,7 @@ final class BinaryOps {
       long[] acc = new long[words];
       for (StepSeries r : group) {
         for (int w = 0; w < words; w++) {
-          long dup = acc[w] & r.bits[w];
+          long dup = acc[w] & r.bits[w] & manyPresent[w];
           if (dup != 0) {
             earliest = Math.min(earliest, (w << 6) + Long.numberOfTrailingZeros(dup));
           }

@@ -48,6 +48,11 @@ final class MatrixSource implements RangeSource {
   }
 
   @Override
+  public long refAtUnsafe(int step) {
+    return at == null ? ref(step) : at - offset + (steps.time(step) - steps.start());
+  }
+
+  @Override
   public VectorSelector selector() {
     return ms.selector();
   }

@@ -143,8 +143,9 @@ final class RangeFunctionStream implements SeriesStream {
     boolean v2 = ctx.v2;
     boolean any = false;
     int steps = this.steps.count();
+    boolean atUnsafe = v2 && fn == Fn.PREDICT_LINEAR;
     for (int i = 0; i < steps; i++) {
-      long ref = src.ref(i);
+      long ref = atUnsafe ? src.refAtUnsafe(i) : src.ref(i);
       long start = ref - range;
       if (v2) {
         while (lo < n && t[lo] < start) {

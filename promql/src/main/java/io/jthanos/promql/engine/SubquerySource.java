@@ -51,6 +51,11 @@ final class SubquerySource implements RangeSource {
   }
 
   @Override
+  public long refAtUnsafe(int step) {
+    return at == null ? ref(step) : at - offset + (outer.time(step) - outer.start());
+  }
+
+  @Override
   public VectorSelector selector() {
     return null;
   }

@@ -177,7 +177,7 @@ public final class PrometheusJson {
 
   /** Writes the {@code result} value of a query response. */
   public static void writeResult(JsonGenerator g, Value v) throws IOException {
-    StringBuilder sb = new StringBuilder(24);
+    Fmt f = new Fmt();
     switch (v) {
       case Scalar s -> {
         g.writeStartArray();
@@ -198,7 +198,7 @@ public final class PrometheusJson {
           g.writeFieldName("metric");
           writeLabels(g, s.labels());
           g.writeFieldName("value");
-          writePoint(g, sb, s.timestamp(), s.value());
+          writePoint(g, f, s.timestamp(), s.value());
           g.writeEndObject();
         }
         g.writeEndArray();
@@ -206,7 +206,7 @@ public final class PrometheusJson {
       case Matrix m -> {
         g.writeStartArray();
         for (FloatSeries fs : m.series()) {
-          writeSeries(g, sb, fs);
+          writeSeries(g, f, fs);
         }
         g.writeEndArray();
       }
@@ -215,11 +215,10 @@ public final class PrometheusJson {
 
   /** Writes one matrix series: {@code {"metric":{...},"values":[[ts,"v"],...]}}. */
   public static void writeSeries(JsonGenerator g, FloatSeries fs) throws IOException {
-    writeSeries(g, new StringBuilder(24), fs);
+    writeSeries(g, new Fmt(), fs);
   }
 
-  private static void writeSeries(JsonGenerator g, StringBuilder sb, FloatSeries fs)
-      throws IOException {
+  private static void writeSeries(JsonGenerator g, Fmt f, FloatSeries fs) throws IOException {
     g.writeStartObject();
     g.writeFieldName("metric");
     writeLabels(g, fs.labels());
@@ -229,24 +228,35 @@ public final class PrometheusJson {
       long[] ts = fs.timestamps();
       double[] vs = fs.values();
       for (int i = 0; i < ts.length; i++) {
-        writePoint(g, sb, ts[i], vs[i]);
+        writePoint(g, f, ts[i], vs[i]);
       }
       g.writeEndArray();
     }
     g.writeEndObject();
   }
 
-  private static void writePoint(JsonGenerator g, StringBuilder sb, long t, double v)
-      throws IOException {
+  private static void writePoint(JsonGenerator g, Fmt f, long t, double v) throws IOException {
+    StringBuilder sb = f.sb;
+    char[] buf = f.buf;
     g.writeStartArray();
     sb.setLength(0);
     appendTimestamp(sb, t);
-    g.writeNumber(sb.toString());
+    int n = sb.length();
+    sb.getChars(0, n, buf, 0);
+    g.writeNumber(buf, 0, n);
     sb.setLength(0);
     double abs = Math.abs(v);
     GoFloat.appendFormat(sb, v, abs != 0 && (abs < 1e-6 || abs >= 1e21) ? 'e' : 'f');
-    g.writeString(sb.toString());
+    n = sb.length();
+    sb.getChars(0, n, buf, 0);
+    g.writeString(buf, 0, n);
     g.writeEndArray();
+  }
+
+  /** Per-call scratch space for number formatting (no allocation per point). */
+  private static final class Fmt {
+    final StringBuilder sb = new StringBuilder(32);
+    final char[] buf = new char[64];
   }
 
   /** Writes a label set as a JSON object in label order. */

@@ -11,64 +11,93 @@ import java.math.RoundingMode;
 public final class GoFloat {
   private GoFloat() {}
 
-  /** Shortest decimal digits (no leading/trailing zeros) and the decimal point position. */
-  private record Digits(String digits, int dp) {}
-
-  private static Digits shortest(double abs) {
-    String s = Double.toString(abs);
-    int e = s.indexOf('E');
-    String mant = e < 0 ? s : s.substring(0, e);
-    int exp = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
-    int dot = mant.indexOf('.');
-    String intPart = mant.substring(0, dot);
-    String frac = mant.substring(dot + 1);
-    String all = intPart + frac;
-    int dp = intPart.length() + exp;
-    int lead = 0;
-    while (lead < all.length() - 1 && all.charAt(lead) == '0') {
-      lead++;
-    }
-    all = all.substring(lead);
-    dp -= lead;
-    int end = all.length();
-    while (end > 1 && all.charAt(end - 1) == '0') {
-      end--;
-    }
-    String digits = all.substring(0, end);
-    if (digits.length() == 2) {
-      // Java prints at least two digits; Go's shortest form may have a single one.
-      Digits one = oneDigit(abs, digits, dp);
-      if (one != null) {
-        return one;
-      }
-    }
-    return new Digits(digits, dp);
+  /**
+   * Shortest decimal digits (no leading/trailing zeros) in {@code d[0..nd)}, and the decimal point
+   * position {@code dp} (value = 0.d * 10^dp).
+   */
+  private static final class Digits {
+    final char[] d = new char[24];
+    int nd;
+    int dp;
   }
 
-  private static Digits oneDigit(double abs, String two, int dp) {
-    int d = two.charAt(0) - '0';
-    Digits lo = new Digits(String.valueOf(d), dp);
-    Digits hi = d == 9 ? new Digits("1", dp + 1) : new Digits(String.valueOf(d + 1), dp);
-    boolean loOk = d > 0 && roundTrips(lo, abs);
-    boolean hiOk = roundTrips(hi, abs);
+  /**
+   * Fills {@code out} with the shortest digits of {@code abs} (positive, finite), using the end of
+   * {@code scratch} as temporary space (restored before returning).
+   */
+  private static void shortest(double abs, StringBuilder scratch, Digits out) {
+    int start = scratch.length();
+    scratch.append(abs);
+    int len = scratch.length();
+    char[] d = out.d;
+    int nd = 0;
+    int dp = 0;
+    boolean afterDot = false;
+    int exp = 0;
+    for (int i = start; i < len; i++) {
+      char c = scratch.charAt(i);
+      if (c == '.') {
+        afterDot = true;
+        continue;
+      }
+      if (c == 'E') {
+        exp = Integer.parseInt(scratch, i + 1, len, 10);
+        break;
+      }
+      if (!afterDot) {
+        dp++;
+      }
+      if (nd == 0 && c == '0') {
+        dp--;
+        continue;
+      }
+      d[nd++] = c;
+    }
+    scratch.setLength(start);
+    while (nd > 1 && d[nd - 1] == '0') {
+      nd--;
+    }
+    out.nd = nd;
+    out.dp = dp + exp;
+    if (nd == 2) {
+      // Java prints at least two digits; Go's shortest form may have a single one.
+      oneDigit(abs, out);
+    }
+  }
+
+  private static void oneDigit(double abs, Digits out) {
+    int first = out.d[0] - '0';
+    int dp = out.dp;
+    // Cheap filter: a one-digit decimal can only name abs when it is within a few ulps of it.
+    double scale = Math.pow(10, dp - 1);
+    double slack = 4 * Math.ulp(abs);
+    boolean loNear = first > 0 && Math.abs(abs - first * scale) <= slack + Math.ulp(first * scale);
+    boolean hiNear = Math.abs(abs - (first + 1) * scale) <= slack + Math.ulp((first + 1) * scale);
+    if (!loNear && !hiNear) {
+      return;
+    }
+    String lo = first + "E" + (dp - 1);
+    String hi = (first == 9 ? "1E" + dp : (first + 1) + "E" + (dp - 1));
+    boolean loOk = loNear && Double.parseDouble(lo) == abs;
+    boolean hiOk = hiNear && Double.parseDouble(hi) == abs;
     if (loOk && hiOk) {
       BigDecimal exact = new BigDecimal(abs);
-      BigDecimal dl = exact.subtract(toDecimal(lo)).abs();
-      BigDecimal dh = toDecimal(hi).subtract(exact).abs();
-      return dl.compareTo(dh) <= 0 ? lo : hi;
+      BigDecimal dl = exact.subtract(new BigDecimal(lo)).abs();
+      BigDecimal dh = new BigDecimal(hi).subtract(exact).abs();
+      hiOk = dh.compareTo(dl) < 0;
+      loOk = !hiOk;
     }
     if (loOk) {
-      return lo;
+      out.nd = 1;
+    } else if (hiOk) {
+      out.nd = 1;
+      if (first == 9) {
+        out.d[0] = '1';
+        out.dp = dp + 1;
+      } else {
+        out.d[0] = (char) ('0' + first + 1);
+      }
     }
-    return hiOk ? hi : null;
-  }
-
-  private static BigDecimal toDecimal(Digits d) {
-    return new BigDecimal(d.digits).scaleByPowerOfTen(d.dp - d.digits.length());
-  }
-
-  private static boolean roundTrips(Digits d, double abs) {
-    return Double.parseDouble(d.digits + "E" + (d.dp - d.digits.length())) == abs;
   }
 
   private static String special(double v) {
@@ -110,6 +139,15 @@ public final class GoFloat {
       sb.append('-');
     }
     double abs = Math.abs(v);
+    if (abs != 0
+        && abs < 0x1p53
+        && abs == Math.rint(abs)
+        && (fmt == 'f' || (fmt == 'g' && abs < 1e6))) {
+      // Integers below 2^53 are exact and every shorter decimal names another double: the
+      // shortest form is the integer itself. The common case for counters; no allocation.
+      sb.append((long) abs);
+      return;
+    }
     if (abs == 0) {
       if (fmt == 'e') {
         sb.append("0e+00");
@@ -118,7 +156,8 @@ public final class GoFloat {
       }
       return;
     }
-    Digits d = shortest(abs);
+    Digits d = new Digits();
+    shortest(abs, sb, d);
     switch (fmt) {
       case 'e' -> appendE(sb, d);
       case 'f' -> appendF(sb, d);
@@ -135,9 +174,9 @@ public final class GoFloat {
   }
 
   private static void appendE(StringBuilder sb, Digits d) {
-    sb.append(d.digits.charAt(0));
-    if (d.digits.length() > 1) {
-      sb.append('.').append(d.digits, 1, d.digits.length());
+    sb.append(d.d[0]);
+    if (d.nd > 1) {
+      sb.append('.').append(d.d, 1, d.nd - 1);
     }
     int exp = d.dp - 1;
     sb.append('e').append(exp < 0 ? '-' : '+');
@@ -149,21 +188,21 @@ public final class GoFloat {
   }
 
   private static void appendF(StringBuilder sb, Digits d) {
-    String digits = d.digits;
+    int nd = d.nd;
     int dp = d.dp;
     if (dp <= 0) {
       sb.append("0.");
       for (int i = dp; i < 0; i++) {
         sb.append('0');
       }
-      sb.append(digits);
-    } else if (dp >= digits.length()) {
-      sb.append(digits);
-      for (int i = digits.length(); i < dp; i++) {
+      sb.append(d.d, 0, nd);
+    } else if (dp >= nd) {
+      sb.append(d.d, 0, nd);
+      for (int i = nd; i < dp; i++) {
         sb.append('0');
       }
     } else {
-      sb.append(digits, 0, dp).append('.').append(digits, dp, digits.length());
+      sb.append(d.d, 0, dp).append('.').append(d.d, dp, nd - dp);
     }
   }
 
