@@ -156,8 +156,6 @@ public final class SidecarCommand extends ComponentCommand {
       names = "--shipper.upload-compacted",
       negatable = true,
       defaultValue = "false",
-      fallbackValue = "true",
-      arity = "0..1",
       description =
           "If true shipper will try to upload compacted blocks as well. Useful for migration"
               + " purposes. Works only if compaction is disabled on Prometheus. Do it once and then"
@@ -169,8 +167,6 @@ public final class SidecarCommand extends ComponentCommand {
       hidden = true,
       negatable = true,
       defaultValue = "false",
-      fallbackValue = "true",
-      arity = "0..1",
       description =
           "If true shipper will not require prometheus min and max block size flags to be set to"
               + " the same value. Only use this if you want to keep long retention and compaction"
@@ -183,8 +179,6 @@ public final class SidecarCommand extends ComponentCommand {
       hidden = true,
       negatable = true,
       defaultValue = "false",
-      fallbackValue = "true",
-      arity = "0..1",
       description =
           "If true, shipper will skip failed block uploads in the given iteration and retry later."
               + " This means that some newer blocks might be uploaded sooner than older blocks.")
@@ -195,8 +189,6 @@ public final class SidecarCommand extends ComponentCommand {
       hidden = true,
       negatable = true,
       defaultValue = "false",
-      fallbackValue = "true",
-      arity = "0..1",
       description =
           "If true, shipper will skip corrupted blocks in the given iteration and retry later."
               + " This means that some newer blocks might be uploaded sooner than older blocks.")

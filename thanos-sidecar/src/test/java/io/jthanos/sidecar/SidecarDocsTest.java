@@ -25,7 +25,7 @@ class SidecarDocsTest {
         .contains("--reloader.rule-dir", "--reloader.watch-interval", "Default: 3m")
         .contains("--reloader.retry-interval", "Default: 5s")
         .contains("--reloader.method", "Default: http", "--reloader.process-name")
-        .contains("--objstore.config-file", "--shipper.upload-compacted")
+        .contains("--objstore.config-file", "--[no-]shipper.upload-compacted")
         .contains("--hash-func", "--shipper.meta-file-name", "Default: thanos.shipper.json")
         .contains("--shipper.upload-concurrency", "--store.limits.request-series")
         .contains("--min-time", "Default: 0000-01-01T00:00:00Z")

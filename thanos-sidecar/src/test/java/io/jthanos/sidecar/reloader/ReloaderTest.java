@@ -46,9 +46,13 @@ class ReloaderTest {
     return reg.get("thanos_sidecar_reloader_" + name).gauge().value();
   }
 
-  /** Replaces a file atomically, as config management tools (and Kubernetes) do. */
-  private static void write(Path file, byte[] content) throws IOException {
-    Path tmp = file.resolveSibling(".tmp-" + file.getFileName());
+  /**
+   * Replaces a file atomically, as config management tools (and Kubernetes) do: written in a
+   * staging directory outside the watched ones, then renamed into place.
+   */
+  private void write(Path file, byte[] content) throws IOException {
+    Path staging = Files.createDirectories(dir.resolve("staging"));
+    Path tmp = staging.resolve(file.getFileName());
     Files.write(tmp, content);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
@@ -69,8 +73,9 @@ class ReloaderTest {
   void substitutesEnvironmentUngzipsAndReloadsOnChange() throws Exception {
     String var = System.getenv().containsKey("HOME") ? "HOME" : "PATH";
     String value = System.getenv(var);
-    Path in = dir.resolve("prometheus.yml.in");
-    Path out = dir.resolve("prometheus.yml");
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Path in = conf.resolve("prometheus.yml.in");
+    Path out = conf.resolve("prometheus.yml");
     Path rules = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(in, "global:\n  external_labels:\n    home: '$(" + var + ")'\n");
     Reloader r =
