@@ -34,23 +34,27 @@ import java.util.zip.CRC32C;
 import org.xerial.snappy.Snappy;
 
 /**
- * The sidecar's StoreAPI Series against Prometheus' own remote read, on the same data: one 2h
- * block of {@code series} series at 15s opened by a Prometheus 2.42 process, and a {@code thanos
- * sidecar} (a child JVM from this jar) in front of it. Each run selects every series over the 2h:
- * once with a streamed remote read straight from Prometheus (frames checked and decoded with
- * protobuf), once through the sidecar with the StoreAPI client (frames decoded into series). The
- * figure is the median wall time until the last series is read, after warm-up, and the overhead
- * of the sidecar path. Usage: {@code java -cp benchmarks.jar
- * io.jthanos.benchmarks.sidecar.SidecarVsRemoteRead [series] [runs]}.
+ * The sidecar's StoreAPI Series against Prometheus' own remote read, on the same data: one 2h block
+ * of {@code series} series at 15s opened by a Prometheus 2.42 process, and a {@code thanos sidecar}
+ * (a child JVM from this jar) in front of it. Each run selects every series over the 2h: once with
+ * a streamed remote read straight from Prometheus (frames checked and decoded with protobuf), once
+ * through the sidecar with the StoreAPI client (frames decoded into series). The figure is the
+ * median wall time until the last series is read, after warm-up, and the overhead of the sidecar
+ * path. Usage: {@code java -cp benchmarks.jar io.jthanos.benchmarks.sidecar.SidecarVsRemoteRead
+ * [series] [runs]}.
  */
 public final class SidecarVsRemoteRead {
   private static final long H2 = 7_200_000L;
+
+  /** The batch size recent Thanos queriers ask for ({@code store.DefaultResponseBatchSize}). */
+  private static final int BATCH = 64;
 
   private SidecarVsRemoteRead() {}
 
   public static void main(String[] args) throws Exception {
     int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     Path tmp = Files.createTempDirectory("jthanos-sidecar-vs-remote-read-");
     List<Process> children = new ArrayList<>();
     Runtime.getRuntime()
@@ -100,16 +104,43 @@ public final class SidecarVsRemoteRead {
         long end = start + H2;
         double[] direct = new double[runs];
         double[] through = new double[runs];
+        double[] batched = new double[runs];
         long[] counts = new long[4];
-        for (int i = -5; i < runs; i++) {
+        // CPU time per call of each process, summed over the measured calls (ns).
+        long[] cpuDirect = new long[3];
+        long[] cpuThrough = new long[3];
+        long[] cpuBatched = new long[3];
+        ProcessHandle promProc = children.get(0).toHandle();
+        ProcessHandle sidecarProc = children.get(1).toHandle();
+        for (int i = -warmup; i < runs; i++) {
+          long[] c0 = cpu(promProc, sidecarProc);
           long t0 = System.nanoTime();
           long[] a = remoteRead(http, prom, start, end);
           long t1 = System.nanoTime();
-          long[] b = viaSidecar(client, start, end);
+          long[] c1 = cpu(promProc, sidecarProc);
+          long[] b = viaSidecar(client, start, end, 0);
           long t2 = System.nanoTime();
+          long[] c2 = cpu(promProc, sidecarProc);
+          long[] bb = viaSidecar(client, start, end, BATCH);
+          long t3 = System.nanoTime();
+          long[] c3 = cpu(promProc, sidecarProc);
+          if (bb[0] != b[0] || bb[1] != b[1]) {
+            throw new IllegalStateException("batched answer differs");
+          }
+          if (i >= 0) {
+            for (int k = 0; k < 3; k++) {
+              cpuDirect[k] += c1[k] - c0[k];
+              cpuThrough[k] += c2[k] - c1[k];
+              cpuBatched[k] += c3[k] - c2[k];
+            }
+            batched[i] = (t3 - t2) / 1e6;
+          }
           if (a[0] != series || b[0] != series || a[1] != b[1]) {
             throw new IllegalStateException(
-                "answers differ: remote read " + Arrays.toString(a) + ", sidecar " + Arrays.toString(b));
+                "answers differ: remote read "
+                    + Arrays.toString(a)
+                    + ", sidecar "
+                    + Arrays.toString(b));
           }
           counts = new long[] {a[0], a[1]};
           if (i >= 0) {
@@ -119,16 +150,39 @@ public final class SidecarVsRemoteRead {
         }
         double a = median(direct);
         double b = median(through);
+        double c = median(batched);
         System.out.printf(
             Locale.ROOT,
-            "%d series x 2h at 15s (%d chunks), every series per call, median of %d after 5"
+            "%d series x 2h at 15s (%d chunks), every series per call, median of %d after %d"
                 + " warm-up runs%n",
             counts[0],
             counts[1],
-            runs);
+            runs,
+            warmup);
         System.out.printf(Locale.ROOT, "prometheus remote read (streamed): %9.1f ms%n", a);
         System.out.printf(Locale.ROOT, "sidecar StoreAPI Series:           %9.1f ms%n", b);
         System.out.printf(Locale.ROOT, "overhead: %+.1f%%%n", (b / a - 1) * 100);
+        System.out.printf(
+            Locale.ROOT,
+            "sidecar StoreAPI Series, response_batch_size=%d: %9.1f ms, overhead %+.1f%%%n",
+            BATCH,
+            c,
+            (c / a - 1) * 100);
+        System.out.printf(
+            Locale.ROOT,
+            "CPU per call, remote read: prometheus %.0f ms, client %.0f ms; through the sidecar:"
+                + " prometheus %.0f ms, sidecar %.0f ms, client %.0f ms%n",
+            cpuDirect[0] / 1e6 / runs,
+            cpuDirect[2] / 1e6 / runs,
+            cpuThrough[0] / 1e6 / runs,
+            cpuThrough[1] / 1e6 / runs,
+            cpuThrough[2] / 1e6 / runs);
+        System.out.printf(
+            Locale.ROOT,
+            "CPU per call, batched: prometheus %.0f ms, sidecar %.0f ms, client %.0f ms%n",
+            cpuBatched[0] / 1e6 / runs,
+            cpuBatched[1] / 1e6 / runs,
+            cpuBatched[2] / 1e6 / runs);
       }
     } finally {
       for (Process p : children) {
@@ -139,6 +193,17 @@ public final class SidecarVsRemoteRead {
         s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
+  }
+
+  /** CPU time so far of Prometheus, the sidecar and this JVM (ns). */
+  private static long[] cpu(ProcessHandle prom, ProcessHandle sidecar) {
+    return new long[] {
+      prom.info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
+      sidecar.info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
+      ((com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime()
+    };
   }
 
   /** Prometheus' streamed remote read, frames checked and decoded; returns {series, chunks}. */
@@ -173,7 +238,8 @@ public final class SidecarVsRemoteRead {
     long series = 0;
     long chunks = 0;
     CRC32C crc = new CRC32C();
-    try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(r.body(), 1 << 16))) {
+    try (DataInputStream in =
+        new DataInputStream(new java.io.BufferedInputStream(r.body(), 1 << 16))) {
       while (true) {
         int b = in.read();
         if (b < 0) {
@@ -204,9 +270,10 @@ public final class SidecarVsRemoteRead {
   }
 
   /** The sidecar's Series over the same range; returns {series, chunks}. */
-  static long[] viaSidecar(StoreClient client, long start, long end) {
+  static long[] viaSidecar(StoreClient client, long start, long end, int batch) {
     SeriesRequest req =
         SeriesRequest.newBuilder()
+            .setResponseBatchSize(batch)
             .setMinTime(start)
             .setMaxTime(end)
             .addAllMatchers(StoreProtos.toProtoMatchers(List.of(Matcher.equal("__name__", "x"))))

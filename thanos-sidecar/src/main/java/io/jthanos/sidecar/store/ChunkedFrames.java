@@ -1,5 +1,6 @@
 package io.jthanos.sidecar.store;
 
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,7 +24,8 @@ final class ChunkedFrames implements Closeable {
   private int frames;
 
   ChunkedFrames(InputStream in, int maxFrameBytes) {
-    this.in = in;
+    // The HTTP body stream is read a byte at a time for lengths: buffer it.
+    this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 64 * 1024);
     this.maxFrameBytes = maxFrameBytes;
   }
 
