@@ -60,7 +60,20 @@ class PrometheusDifferentialIT {
   static void setUp() {
     Promtool promtool = Promtool.locate();
     OpenMetricsWriter om = new OpenMetricsWriter();
-    DifferentialData.generate(om, START, END);
+    DifferentialData.generate(
+        new DifferentialData.Sink() {
+          @Override
+          public void family(String name) {
+            om.family(name, "gauge");
+          }
+
+          @Override
+          public void sample(String name, Map<String, String> labels, double v, long t) {
+            om.sample(name, labels, v, t);
+          }
+        },
+        START,
+        END);
     Path file = om.writeTo(tmp.resolve("data.om.txt"));
     Path dataDir = tmp.resolve("data");
     promtool.createBlocksFromOpenMetrics(file, dataDir, null);
