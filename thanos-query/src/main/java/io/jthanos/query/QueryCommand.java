@@ -5,6 +5,7 @@ import io.jthanos.config.PathOrContent;
 import io.jthanos.promql.Engine;
 import io.jthanos.promql.EngineOptions;
 import io.jthanos.promql.PromqlSemantics;
+import io.jthanos.query.api.FanoutApi;
 import io.jthanos.query.api.QueryApi;
 import io.jthanos.query.api.StoresApi;
 import io.jthanos.query.dedup.DedupAlgorithm;
@@ -14,6 +15,7 @@ import io.jthanos.query.store.EndpointSet;
 import io.jthanos.query.store.EndpointSpec;
 import io.jthanos.query.store.ProxyStore;
 import io.jthanos.query.store.ProxyStoreService;
+import io.jthanos.query.ui.QueryUi;
 import io.jthanos.server.Component;
 import io.jthanos.server.ComponentCommand;
 import io.jthanos.server.api.ApiResult;
@@ -100,6 +102,8 @@ public final class QueryCommand extends ComponentCommand {
             Clock.systemUTC());
     api.register(r, c.api(), prefix);
     new StoresApi(endpoints).register(r, c.api(), prefix);
+    new FanoutApi(endpoints, cfg.apiSettings()).register(r, c.api(), prefix);
+    new QueryUi(cfg.externalPrefix(), cfg.prefixHeader()).register(r, prefix);
 
     ProxyStoreService storeService = new ProxyStoreService(proxy, endpoints, cfg.selectorLabels());
     InfoService info =

@@ -55,8 +55,23 @@ class QueryHaIT {
             .externalLabels(Labels.of("cluster", "eu1", "replica", replica))
             .timeRange(() -> ContractData.T0, () -> ContractData.T_END)
             .build();
-    InfoService info = InfoService.builder(ComponentType.SIDECAR).store(store).build();
-    return LoopbackServer.start(store, info);
+    InfoService info =
+        InfoService.builder(ComponentType.SIDECAR)
+            .store(store)
+            .rules()
+            .targets()
+            .metricMetadata()
+            .exemplars(() -> ContractData.T0, () -> ContractData.T_END)
+            .status()
+            .build();
+    return LoopbackServer.start(
+        store,
+        info,
+        new FakePeerApis.Rules(replica),
+        new FakePeerApis.Targets(),
+        new FakePeerApis.Metadata(),
+        new FakePeerApis.Exemplars(replica),
+        new FakePeerApis.Status());
   }
 
   @BeforeAll
@@ -77,6 +92,7 @@ class QueryHaIT {
             .logTo(tmp.resolve("querier.log"))
             .start();
     querier.awaitHttp(base + "/-/ready", 200, Duration.ofSeconds(60));
+    Awaits.healthyEndpoints(base, 2);
   }
 
   @AfterAll
@@ -202,6 +218,43 @@ class QueryHaIT {
 
   @Test
   @Order(5)
+  void fanoutApis() throws Exception {
+    JsonNode rules = ok(get("/api/v1/rules"));
+    JsonNode groups = rules.get("data").get("groups");
+    assertThat(groups).hasSize(1);
+    assertThat(groups.get(0).get("rules")).hasSize(2);
+    JsonNode alertRule = groups.get(0).get("rules").get(0);
+    assertThat(alertRule.get("type").asText()).isEqualTo("alerting");
+    assertThat(alertRule.get("state").asText()).isEqualTo("firing");
+    assertThat(alertRule.get("labels").has("replica")).isFalse();
+    assertThat(alertRule.get("lastEvaluation").asText()).isEqualTo("2023-11-14T22:13:20Z");
+    JsonNode recOnly = ok(get("/api/v1/rules?type=record"));
+    assertThat(recOnly.get("data").get("groups").get(0).get("rules").get(0).get("type").asText())
+        .isEqualTo("recording");
+    JsonNode alerts = ok(get("/api/v1/alerts"));
+    assertThat(alerts.get("data").get("alerts").get(0).get("state").asText()).isEqualTo("firing");
+    JsonNode targets = ok(get("/api/v1/targets"));
+    assertThat(targets.get("data").get("activeTargets")).hasSize(1);
+    assertThat(targets.get("data").get("activeTargets").get(0).get("health").asText())
+        .isEqualTo("up");
+    JsonNode md = ok(get("/api/v1/metadata"));
+    assertThat(md.get("data").get("contract_requests_total").get(0).get("type").asText())
+        .isEqualTo("counter");
+    assertThat(md.get("data").get("contract_requests_total")).hasSize(1);
+    // Grafana's exemplar probe: milliseconds and a query that is just a metric name.
+    JsonNode ex =
+        ok(post("/api/v1/query_exemplars", "query=test&start=1700000000000&end=1700001800000"));
+    assertThat(ex.get("data")).hasSize(1);
+    assertThat(ex.get("data").get(0).get("exemplars").get(0).get("value").asText())
+        .isEqualTo("1.5");
+    JsonNode tsdb = ok(get("/api/v1/status/tsdb"));
+    assertThat(tsdb.get("data").get("headStats").get("numSeries").asLong()).isEqualTo(26);
+    assertThat(tsdb.get("data").get("seriesCountByMetricName").get(0).get("value").asLong())
+        .isEqualTo(6);
+  }
+
+  @Test
+  @Order(6)
   void badRequestsGetTheEnvelopeAndTheQuerierKeepsServing() throws Exception {
     assertError(post("/api/v1/query", "query=" + enc("sum(")), 400, "bad_data");
     assertError(get("/api/v1/query?query=up&time=abc"), 400, "bad_data");

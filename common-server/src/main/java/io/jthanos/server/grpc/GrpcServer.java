@@ -52,6 +52,10 @@ public final class GrpcServer implements RunGroup.Actor {
             .channelType(loops.serverChannelType())
             .maxInboundMessageSize(config.maxRecvMsgBytes())
             .maxInboundMetadataSize(1 << 20)
+            // Thanos clients ping every 10s (pkg/extgrpc); grpc-java's default enforcement
+            // (5 min) would answer them with GOAWAY "too_many_pings" and drop the connection.
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
             .compressorRegistry(GrpcCompression.compressors())
             .decompressorRegistry(GrpcCompression.decompressors());
     if (config.maxConnectionAge() != null && !config.maxConnectionAge().isZero()) {

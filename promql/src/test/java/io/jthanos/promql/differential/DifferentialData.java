@@ -1,5 +1,6 @@
 package io.jthanos.promql.differential;
 
+import io.jthanos.testing.prometheus.OpenMetricsWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,7 @@ import java.util.Random;
  * metric, series with gaps and irregular scrape intervals. Written as gauge families (OpenMetrics
  * needs one family per name; the type does not matter to PromQL).
  */
-final class DifferentialData {
+public final class DifferentialData {
   private DifferentialData() {}
 
   static final String[] JOBS = {"api", "web", "db"};
@@ -37,13 +38,31 @@ final class DifferentialData {
   }
 
   /** Receives the generated samples, family by family. */
-  interface Sink {
+  public interface Sink {
     void family(String name);
 
     void sample(String name, Map<String, String> labels, double value, long timestampMs);
   }
 
-  static void generate(Sink om, long start, long end) {
+  /** Writes the data as OpenMetrics (one gauge family per metric name). */
+  public static void generate(OpenMetricsWriter om, long start, long end) {
+    generate(
+        new Sink() {
+          @Override
+          public void family(String name) {
+            om.family(name, "gauge");
+          }
+
+          @Override
+          public void sample(String name, Map<String, String> labels, double v, long t) {
+            om.sample(name, labels, v, t);
+          }
+        },
+        start,
+        end);
+  }
+
+  public static void generate(Sink om, long start, long end) {
     Random rnd = new Random(42);
 
     om.family("http_requests_total");

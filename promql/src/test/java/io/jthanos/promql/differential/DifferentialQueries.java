@@ -8,10 +8,10 @@ import java.util.List;
  * The differential test's queries: every PromQL function of Prometheus 2.42 and every operator and
  * aggregation, over the metrics of {@link DifferentialData}.
  */
-final class DifferentialQueries {
+public final class DifferentialQueries {
   private DifferentialQueries() {}
 
-  static List<String> all(long atSeconds) {
+  public static List<String> all(long atSeconds) {
     LinkedHashSet<String> q = new LinkedHashSet<>();
     String c = "http_requests_total";
     String g = "memory_bytes";

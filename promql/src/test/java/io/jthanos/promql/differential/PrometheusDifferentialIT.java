@@ -60,20 +60,7 @@ class PrometheusDifferentialIT {
   static void setUp() {
     Promtool promtool = Promtool.locate();
     OpenMetricsWriter om = new OpenMetricsWriter();
-    DifferentialData.generate(
-        new DifferentialData.Sink() {
-          @Override
-          public void family(String name) {
-            om.family(name, "gauge");
-          }
-
-          @Override
-          public void sample(String name, Map<String, String> labels, double v, long t) {
-            om.sample(name, labels, v, t);
-          }
-        },
-        START,
-        END);
+    DifferentialData.generate(om, START, END);
     Path file = om.writeTo(tmp.resolve("data.om.txt"));
     Path dataDir = tmp.resolve("data");
     promtool.createBlocksFromOpenMetrics(file, dataDir, null);
