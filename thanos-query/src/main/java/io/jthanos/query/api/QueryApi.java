@@ -461,8 +461,18 @@ public final class QueryApi {
     if (tenant == null || tenant.isEmpty()) {
       tenant = s.defaultTenant();
     }
+    List<Matcher> enforced =
+        s.enforceTenancy() ? List.of(Matcher.equal(s.tenantLabel(), tenant)) : List.of();
     return new SelectOptions(
-        dedup, replicas, s.algorithm(), partial, maxRes, storeMatchers, tenant, timeoutMs);
+        dedup,
+        replicas,
+        s.algorithm(),
+        partial,
+        maxRes,
+        storeMatchers,
+        tenant,
+        timeoutMs,
+        enforced);
   }
 
   private List<List<Matcher>> parseSelectors(List<String> texts) throws ApiException {
