@@ -178,7 +178,8 @@ public final class QueryApi {
       throw new ApiException(ErrorType.TIMEOUT, "query timed out in queue");
     }
     QueryResult result;
-    try {
+    // A client that goes away cancels its query instead of letting it run to the timeout.
+    try (AutoCloseable cancelOnDisconnect = req.onDisconnect(query::cancel)) {
       result = query.exec();
     } catch (PromqlException e) {
       throw apiError(e);
