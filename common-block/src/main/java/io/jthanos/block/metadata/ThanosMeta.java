@@ -122,6 +122,20 @@ public record ThanosMeta(
         uploadTime);
   }
 
+  public ThanosMeta withSegmentFiles(List<String> f) {
+    return new ThanosMeta(
+        version,
+        labels,
+        resolution,
+        source,
+        f,
+        files,
+        rewrites,
+        indexStats,
+        extensions,
+        uploadTime);
+  }
+
   public ThanosMeta withFiles(List<BlockFile> f) {
     return new ThanosMeta(
         version,

@@ -155,6 +155,11 @@ final class BlockChunkQuerier implements ChunkQuerier {
       if (!touched) {
         return new ChunkMeta(cmin, cmax, c);
       }
+      if (!(c instanceof XorChunk) && !deleted.overlaps(cmin, cmax)) {
+        // Chunks this library cannot re-encode (histograms, downsampled aggregates) are passed
+        // whole when they merely extend past the range; readers filter samples by time anyway.
+        return new ChunkMeta(cmin, cmax, c);
+      }
       if (!(c instanceof XorChunk)) {
         throw new UnsupportedChunkEncodingException(
             block.id(), labels.toString(), c.encoding().code());

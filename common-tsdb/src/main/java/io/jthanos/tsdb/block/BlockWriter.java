@@ -31,6 +31,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Writes one block from a stream of series sorted by labels. Series are given as samples (encoded
@@ -299,6 +300,9 @@ public final class BlockWriter implements AutoCloseable {
         new BlockCompaction(cfg.level, sources, false, cfg.parents, false, cfg.hints);
     BlockMeta meta =
         new BlockMeta(ulid, minT, maxT, stats, comp, BlockMeta.VERSION, cfg.extensions);
+    if (cfg.finishMeta != null) {
+      meta = cfg.finishMeta.apply(meta, tmp);
+    }
     meta.write(tmp);
     BlockFiles.fsyncDir(tmp.resolve("chunks"));
     BlockFiles.fsyncDir(tmp);
@@ -375,6 +379,7 @@ public final class BlockWriter implements AutoCloseable {
     private long segmentSize = ChunkSegmentFormat.DEFAULT_SEGMENT_SIZE;
     private int chunkSamples = DEFAULT_CHUNK_SAMPLES;
     private final Map<String, JsonNode> extensions = new LinkedHashMap<>();
+    private BiFunction<BlockMeta, Path, BlockMeta> finishMeta;
 
     private Builder(Path parent) {
       this.parent = parent;
@@ -443,6 +448,16 @@ public final class BlockWriter implements AutoCloseable {
     /** An extra top-level meta.json section (e.g. {@code thanos}). */
     public Builder extension(String key, JsonNode value) {
       this.extensions.put(key, value);
+      return this;
+    }
+
+    /**
+     * Adjusts the meta before it is written: called on commit with the computed meta and the
+     * temporary block directory (chunks and index already complete). Used by writers that record
+     * more than Prometheus does (Thanos' downsampler: stats, segment files, resolution).
+     */
+    public Builder finishMeta(BiFunction<BlockMeta, Path, BlockMeta> f) {
+      this.finishMeta = f;
       return this;
     }
 
