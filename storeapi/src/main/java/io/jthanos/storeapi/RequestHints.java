@@ -19,13 +19,33 @@ public final class RequestHints {
   private final List<Matcher> blockMatchers;
   private final boolean enableQueryStats;
   private final String tenant;
+  private final com.google.protobuf.Message request;
   private final Set<String> queriedBlocks = new LinkedHashSet<>();
   private QueryStats queryStats;
 
   public RequestHints(List<Matcher> blockMatchers, boolean enableQueryStats, String tenant) {
+    this(blockMatchers, enableQueryStats, tenant, null);
+  }
+
+  /**
+   * @param request the StoreAPI request being served ({@code SeriesRequest}, {@code
+   *     LabelNamesRequest} or {@code LabelValuesRequest}), for sources that honour fields beyond
+   *     time range and matchers (e.g. a store gateway's {@code max_resolution_window}); may be null
+   */
+  public RequestHints(
+      List<Matcher> blockMatchers,
+      boolean enableQueryStats,
+      String tenant,
+      com.google.protobuf.Message request) {
     this.blockMatchers = List.copyOf(blockMatchers);
     this.enableQueryStats = enableQueryStats;
     this.tenant = tenant == null ? "" : tenant;
+    this.request = request;
+  }
+
+  /** The StoreAPI request being served, or null when unknown. */
+  public com.google.protobuf.Message request() {
+    return request;
   }
 
   /** Matchers on block external labels; empty = every block. */

@@ -350,7 +350,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
         blockMatchers = blockMatchers(h.getBlockMatchersList());
         stats = h.getEnableQueryStats();
       }
-      hints = new RequestHints(blockMatchers, stats, Tenancy.current());
+      hints = new RequestHints(blockMatchers, stats, Tenancy.current(), req);
     }
     long mint = Math.max(req.getMinTime(), minTime());
     long maxt = Math.min(req.getMaxTime(), maxTime());
@@ -778,7 +778,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
                         req.getHints(), LabelNamesRequestHints.class, "label names request hints")
                     .getBlockMatchersList());
       }
-      hints = new RequestHints(bm, false, Tenancy.current());
+      hints = new RequestHints(bm, false, Tenancy.current(), req);
     }
     long mint = Math.max(req.getStart(), minTime());
     long maxt = Math.min(req.getEnd(), maxTime());
@@ -863,7 +863,7 @@ public final class StoreServer implements BindableService, StoreGrpc.AsyncServic
                         req.getHints(), LabelValuesRequestHints.class, "label values request hints")
                     .getBlockMatchersList());
       }
-      hints = new RequestHints(bm, false, Tenancy.current());
+      hints = new RequestHints(bm, false, Tenancy.current(), req);
     }
     long mint = Math.max(req.getStart(), minTime());
     long maxt = Math.min(req.getEnd(), maxTime());
