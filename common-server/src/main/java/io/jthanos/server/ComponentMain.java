@@ -21,9 +21,31 @@ public final class ComponentMain {
     return cl.execute(args);
   }
 
+  /**
+   * Runs a command tree such as {@code tools -> bucket -> generate}: the root and the inner nodes
+   * are plain picocli commands grouping subcommands (invoked alone they fail with "Missing required
+   * subcommand", exit 2), the leaves are {@link ComponentCommand}s.
+   */
+  public static void mainTree(Object root, String[] args) {
+    System.exit(executeTree(root, args));
+  }
+
+  /** Parses and runs a command tree; returns the exit code. */
+  public static int executeTree(Object root, String[] args) {
+    return commandTree(root).execute(args);
+  }
+
+  /** The configured picocli command line of a command tree (see {@link #mainTree}). */
+  public static CommandLine commandTree(Object root) {
+    return configure(new CommandLine(root));
+  }
+
   /** The configured picocli command line (also used to render {@code --help} for docs). */
   public static CommandLine commandLine(ComponentCommand command) {
-    CommandLine cl = new CommandLine(command);
+    return configure(new CommandLine(command));
+  }
+
+  private static CommandLine configure(CommandLine cl) {
     cl.setCaseInsensitiveEnumValuesAllowed(false);
     // Thanos' boolean flags are negated as --no-<name>, dotted names included
     // (--no-query.partial-response); picocli's default transformer only knows [\w-] names.
@@ -37,7 +59,10 @@ public final class ComponentMain {
     cl.getCommandSpec().usageMessage().showDefaultValues(true);
     cl.getCommandSpec()
         .usageMessage()
-        .customSynopsis("thanos " + cl.getCommandName() + " [<flags>]");
+        .customSynopsis(
+            "thanos "
+                + cl.getCommandName()
+                + (cl.getSubcommands().isEmpty() ? " [<flags>]" : " <command> [<flags>]"));
     cl.getCommandSpec()
         .versionProvider(() -> new String[] {BuildInfo.current().versionText("thanos")});
     cl.setParameterExceptionHandler(
@@ -55,6 +80,22 @@ public final class ComponentMain {
           c.getErr().flush();
           return 1;
         });
+    configureSubcommands(cl);
     return cl;
+  }
+
+  private static void configureSubcommands(CommandLine parent) {
+    for (CommandLine sub : parent.getSubcommands().values()) {
+      sub.getCommandSpec().usageMessage().showDefaultValues(true);
+      sub.getCommandSpec()
+          .usageMessage()
+          .customSynopsis(
+              "thanos "
+                  + sub.getCommandSpec().qualifiedName()
+                  + (sub.getSubcommands().isEmpty() ? " [<flags>]" : " <command> [<flags>]"));
+      sub.getCommandSpec()
+          .versionProvider(() -> new String[] {BuildInfo.current().versionText("thanos")});
+      configureSubcommands(sub);
+    }
   }
 }

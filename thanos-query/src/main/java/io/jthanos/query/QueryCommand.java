@@ -76,7 +76,9 @@ public final class QueryCommand extends ComponentCommand {
     EndpointSet endpoints =
         new EndpointSet(cfg.endpoints(), dns, Clock.systemUTC()).metrics(c.registry());
     c.onClose(endpoints::close);
-    ProxyStore proxy = new ProxyStore(endpoints, cfg.storeResponseTimeout());
+    ProxyStore proxy =
+        new ProxyStore(endpoints, cfg.storeResponseTimeout())
+            .limits(cfg.limitSeries(), cfg.limitSamples());
 
     String prefix = cfg.routePrefix();
     Router r = c.router();
@@ -256,7 +258,9 @@ public final class QueryCommand extends ComponentCommand {
         selector,
         route,
         normalizePrefix(q.webExternalPrefix),
-        q.webPrefixHeader);
+        q.webPrefixHeader,
+        q.limitSeries,
+        q.limitSamples);
   }
 
   static List<String> concat(List<String> a, List<String> b) {
@@ -303,5 +307,7 @@ public final class QueryCommand extends ComponentCommand {
       Labels selectorLabels,
       String routePrefix,
       String externalPrefix,
-      String prefixHeader) {}
+      String prefixHeader,
+      long limitSeries,
+      long limitSamples) {}
 }

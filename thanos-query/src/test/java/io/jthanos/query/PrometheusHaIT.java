@@ -95,6 +95,7 @@ class PrometheusHaIT {
             .logTo(tmp.resolve("querier.log"))
             .start();
     querier.awaitHttp(base + "/-/ready", 200, Duration.ofSeconds(60));
+    Awaits.healthyEndpoints(base, 2);
   }
 
   static String config(String replica) {

@@ -92,6 +92,7 @@ class QueryHaIT {
             .logTo(tmp.resolve("querier.log"))
             .start();
     querier.awaitHttp(base + "/-/ready", 200, Duration.ofSeconds(60));
+    Awaits.healthyEndpoints(base, 2);
   }
 
   @AfterAll

@@ -48,6 +48,7 @@ class QueryUiIT {
             .logTo(tmp.resolve("querier.log"))
             .start();
     querier.awaitHttp(base + "/-/ready", 200, Duration.ofSeconds(60));
+    Awaits.healthyEndpoints(base, 2);
   }
 
   @AfterAll

@@ -2,6 +2,7 @@ package io.jthanos.store;
 
 import io.jthanos.block.fetcher.ConsistencyDelayFilter;
 import io.jthanos.block.fetcher.DeduplicateFilter;
+import io.jthanos.block.fetcher.DiscoveryStrategy;
 import io.jthanos.block.fetcher.FetchResult;
 import io.jthanos.block.fetcher.IgnoreDeletionMarkFilter;
 import io.jthanos.block.fetcher.LabelShardedFilter;
@@ -172,9 +173,26 @@ public final class StoreGateway implements AutoCloseable {
   private final StoreServer server;
   private final InfoService info;
 
+  private volatile FetchResult lastFetch;
+  private volatile java.time.Instant refreshedAt;
+  private volatile String lastError;
+  private final Clock clock;
+
   public StoreGateway(
       BucketReader bkt, Settings s, IndexCache cache, MeterRegistry reg, Clock clock)
       throws IOException {
+    this(bkt, s, DiscoveryStrategy.CONCURRENT, cache, reg, clock);
+  }
+
+  public StoreGateway(
+      BucketReader bkt,
+      Settings s,
+      DiscoveryStrategy discovery,
+      IndexCache cache,
+      MeterRegistry reg,
+      Clock clock)
+      throws IOException {
+    this.clock = clock;
     Files.createDirectories(s.dataDir());
     List<MetaFilter> filters =
         List.of(
@@ -187,6 +205,7 @@ public final class StoreGateway implements AutoCloseable {
     this.fetcher =
         MetaFetcher.builder(bkt)
             .concurrency(s.metaFetchConcurrency())
+            .strategy(discovery)
             .cacheDir(s.dataDir())
             .registry(reg)
             .filters(filters)
@@ -231,7 +250,16 @@ public final class StoreGateway implements AutoCloseable {
 
   /** One meta sync and block sync; returns the fetch result. */
   public FetchResult sync() throws IOException {
-    FetchResult r = fetcher.fetch();
+    FetchResult r;
+    try {
+      r = fetcher.fetch();
+    } catch (IOException | RuntimeException e) {
+      lastError = e.getMessage();
+      throw e;
+    }
+    lastFetch = r;
+    refreshedAt = clock.instant();
+    lastError = r.error() == null ? null : r.error().getMessage();
     if (r.error() != null) {
       log.atWarn()
           .addKeyValue("err", r.error().getMessage())
@@ -239,6 +267,21 @@ public final class StoreGateway implements AutoCloseable {
     }
     store.sync(r);
     return r;
+  }
+
+  /** The last meta sync's result (null before the first). */
+  public FetchResult lastFetch() {
+    return lastFetch;
+  }
+
+  /** When the last meta sync finished (null before the first). */
+  public java.time.Instant refreshedAt() {
+    return refreshedAt;
+  }
+
+  /** The last meta sync's error, or null. */
+  public String lastError() {
+    return lastError;
   }
 
   public BucketStore store() {

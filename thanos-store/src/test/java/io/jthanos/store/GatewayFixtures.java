@@ -68,6 +68,24 @@ final class GatewayFixtures {
     return out;
   }
 
+  /** Writes a small block (one series, 15s samples over [mint, maxt)) into {@code dir}. */
+  static Path writeBlock(Path dir, Ulid id, Labels series, long mint, long maxt)
+      throws IOException {
+    try (io.jthanos.tsdb.block.BlockWriter w =
+        io.jthanos.tsdb.block.BlockWriter.builder(dir).ulid(id).timeRange(mint, maxt).build()) {
+      int n = (int) ((maxt - mint) / 15_000);
+      long[] ts = new long[n];
+      double[] vs = new double[n];
+      for (int i = 0; i < n; i++) {
+        ts[i] = mint + i * 15_000L;
+        vs[i] = i;
+      }
+      w.addSeries(series, ts, vs);
+      w.commit();
+    }
+    return dir.resolve(id.toString());
+  }
+
   static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : (Iterable<Path>) s::iterator) {

@@ -50,7 +50,10 @@ public final class FleetGenerator {
   static final long D14 = 7 * D2;
   private static final int CHUNK_SAMPLES = 120;
 
-  /** Receives each finished block directory (deleted afterwards). */
+  /**
+   * Receives each finished block directory. The generator still reads it afterwards (downsampled
+   * copies) and then deletes it: a sink copies or uploads, never moves or changes it.
+   */
   @FunctionalInterface
   public interface BlockSink {
     void accept(Path blockDir, Meta meta) throws IOException;
@@ -143,6 +146,9 @@ public final class FleetGenerator {
     long ds1h = 0;
     long seriesSeen = 0;
     for (BlockPlan p : plan()) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new java.io.InterruptedIOException("generation interrupted");
+      }
       Written w = writeRaw(workDir, p, src);
       if (w == null) {
         continue;

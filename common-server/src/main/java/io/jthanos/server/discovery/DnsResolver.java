@@ -108,8 +108,6 @@ public final class DnsResolver {
         }
       }
       return out;
-    } catch (javax.naming.NameNotFoundException e) {
-      return List.of();
     } finally {
       ctx.close();
     }

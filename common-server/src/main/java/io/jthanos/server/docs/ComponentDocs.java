@@ -113,4 +113,98 @@ public final class ComponentDocs {
       throw new UncheckedIOException(e);
     }
   }
+
+  // ------------------------------------------------------------------ command trees
+
+  /**
+   * The {@code --help} text of one command of a tree, e.g. {@code help(new ToolsCommand(), "bucket
+   * generate")} for {@code thanos tools bucket generate --help}.
+   */
+  public static String help(Object root, String subcommandPath) {
+    CommandLine cl = ComponentMain.commandTree(root);
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    CommandLine target = cl;
+    for (String name : subcommandPath.trim().split("\\s+")) {
+      if (name.isEmpty()) {
+        continue;
+      }
+      target = target.getSubcommands().get(name);
+      if (target == null) {
+        throw new IllegalArgumentException("no subcommand \"" + subcommandPath + "\"");
+      }
+    }
+    StringWriter out = new StringWriter();
+    target.usage(new PrintWriter(out), CommandLine.Help.Ansi.OFF);
+    return out.toString().replace("\r\n", "\n").stripTrailing() + "\n";
+  }
+
+  /** The page {@code docs/components/<name>.md} of the repository the tests run in. */
+  public static Path page(String name) {
+    String root = System.getProperty("jthanos.repo.root");
+    if (root == null || root.isEmpty()) {
+      throw new IllegalStateException("system property jthanos.repo.root is not set");
+    }
+    return Path.of(root, "docs", "components", name + ".md");
+  }
+
+  /**
+   * Like {@link #assertUpToDate(ComponentCommand, Path)} for a command tree: one generated block
+   * per listed command ({@code ""} is the root, {@code "bucket generate"} a leaf), each between its
+   * own markers; a command without a block gets a new section at the end of the page.
+   */
+  public static void assertUpToDate(Object root, Path page, java.util.List<String> commands) {
+    boolean update = Boolean.getBoolean("docs.update");
+    String rootName = new CommandLine(root).getCommandName();
+    try {
+      String current = Files.exists(page) ? Files.readString(page) : null;
+      String expected =
+          current != null
+              ? current
+              : "# thanos "
+                  + rootName
+                  + "\n\n"
+                  + String.join(
+                      " ", new CommandLine(root).getCommandSpec().usageMessage().description())
+                  + "\n";
+      for (String path : commands) {
+        String qualified = (rootName + " " + path).trim();
+        String begin =
+            "<!-- flags of thanos " + qualified + ": generated from --help, do not edit -->";
+        String end = "<!-- end of generated flags of thanos " + qualified + " -->";
+        String block =
+            begin
+                + "\n```text\n$ thanos "
+                + qualified
+                + " --help\n"
+                + help(root, path)
+                + "```\n"
+                + end;
+        int b = expected.indexOf(begin);
+        int e = expected.indexOf(end);
+        if (b < 0 || e < b) {
+          expected =
+              expected.stripTrailing() + "\n\n## `thanos " + qualified + "`\n\n" + block + "\n";
+        } else {
+          expected = expected.substring(0, b) + block + expected.substring(e + end.length());
+        }
+      }
+      if (expected.equals(current)) {
+        return;
+      }
+      if (update) {
+        Files.createDirectories(page.getParent());
+        Files.writeString(page, expected);
+        return;
+      }
+      throw new AssertionError(
+          page
+              + " does not match the --help of `thanos "
+              + rootName
+              + "` commands "
+              + commands
+              + "; regenerate it by running this test with -Ddocs.update=true");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 }

@@ -314,7 +314,12 @@ public final class HttpServer implements RunGroup.Actor {
         qs.parameters(),
         form,
         body,
-        (InetSocketAddress) ctx.channel().remoteAddress());
+        (InetSocketAddress) ctx.channel().remoteAddress(),
+        action -> {
+          io.netty.channel.ChannelFutureListener l = f -> action.run();
+          ctx.channel().closeFuture().addListener(l);
+          return () -> ctx.channel().closeFuture().removeListener(l);
+        });
   }
 
   /** Writes the response; returns the body size (-1 when streamed). */

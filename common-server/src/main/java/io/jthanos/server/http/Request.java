@@ -22,6 +22,18 @@ public final class Request {
   private final Map<String, List<String>> form;
   private final byte[] body;
   private final InetSocketAddress remote;
+  private final DisconnectSource disconnects;
+
+  /**
+   * Registers an action to run when the client's connection closes; closing the returned handle
+   * unregisters it.
+   */
+  @FunctionalInterface
+  public interface DisconnectSource {
+    AutoCloseable register(Runnable action);
+  }
+
+  private static final DisconnectSource NEVER = action -> () -> {};
 
   public Request(
       String method,
@@ -33,6 +45,20 @@ public final class Request {
       Map<String, List<String>> form,
       byte[] body,
       InetSocketAddress remote) {
+    this(method, path, rawQuery, headers, pathParams, query, form, body, remote, NEVER);
+  }
+
+  public Request(
+      String method,
+      String path,
+      String rawQuery,
+      Map<String, List<String>> headers,
+      Map<String, String> pathParams,
+      Map<String, List<String>> query,
+      Map<String, List<String>> form,
+      byte[] body,
+      InetSocketAddress remote,
+      DisconnectSource disconnects) {
     this.method = method;
     this.path = path;
     this.rawQuery = rawQuery;
@@ -42,6 +68,16 @@ public final class Request {
     this.form = form;
     this.body = body;
     this.remote = remote;
+    this.disconnects = disconnects == null ? NEVER : disconnects;
+  }
+
+  /**
+   * Runs {@code action} if the client goes away (its connection closes) before the returned handle
+   * is closed, so long-running handlers can cancel their work. Use with try-with-resources around
+   * the work.
+   */
+  public AutoCloseable onDisconnect(Runnable action) {
+    return disconnects.register(action);
   }
 
   public String method() {

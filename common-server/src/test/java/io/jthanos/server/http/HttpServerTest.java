@@ -30,6 +30,10 @@ class HttpServerTest {
   private static SimpleMeterRegistry registry;
   private static String base;
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
+  private static final java.util.concurrent.CountDownLatch SLOW_STARTED =
+      new java.util.concurrent.CountDownLatch(1);
+  private static final java.util.concurrent.CountDownLatch SLOW_CANCELLED =
+      new java.util.concurrent.CountDownLatch(1);
 
   @BeforeAll
   static void start() throws Exception {
@@ -70,6 +74,20 @@ class HttpServerTest {
                     out.write(line);
                   }
                 }));
+    r.get(
+        "/slow",
+        "slow",
+        req -> {
+          // Works until the client goes away, as a long query would.
+          java.util.concurrent.CountDownLatch gone = new java.util.concurrent.CountDownLatch(1);
+          try (AutoCloseable reg = req.onDisconnect(gone::countDown)) {
+            SLOW_STARTED.countDown();
+            if (gone.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+              SLOW_CANCELLED.countDown();
+            }
+          }
+          return Response.text(200, "done");
+        });
     r.options("/api/v1/*path", "options", api.options());
     server =
         new HttpServer(
@@ -176,5 +194,18 @@ class HttpServerTest {
         .isGreaterThanOrEqualTo(1);
     OutputStream unused = OutputStream.nullOutputStream();
     unused.close();
+  }
+
+  @Test
+  void handlerLearnsWhenTheClientGoesAway() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.boundAddress().getPort())) {
+      s.getOutputStream()
+          .write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      assertThat(SLOW_STARTED.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(SLOW_CANCELLED.await(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("disconnect callback ran while the handler was still working")
+        .isTrue();
   }
 }

@@ -23,7 +23,7 @@ import java.util.List;
  * without decoding. Only XOR chunks can be merged; overlapping chunks of other encodings raise
  * {@link UnsupportedChunkEncodingException}. Not thread-safe; reuse one instance per thread.
  */
-public final class ChunkSeriesMerger {
+public final class ChunkSeriesMerger implements SeriesChunkMerger {
   private final int chunkSamples;
   private final XorIterator it = new XorIterator();
   private final XorEncoder enc = new XorEncoder();
@@ -39,11 +39,13 @@ public final class ChunkSeriesMerger {
   }
 
   /** Duplicate samples dropped by merges so far. */
+  @Override
   public long samplesDropped() {
     return samplesDropped;
   }
 
   /** Output chunks produced by re-encoding so far. */
+  @Override
   public long chunksReencoded() {
     return chunksReencoded;
   }
@@ -54,6 +56,7 @@ public final class ChunkSeriesMerger {
    * Merges per-source chunk lists (each in time order, sources in priority order: earlier wins on
    * equal timestamps) into one non-overlapping list in time order.
    */
+  @Override
   public List<ChunkMeta> merge(List<List<ChunkMeta>> perSource) {
     if (perSource.size() == 1 && !overlapsWithin(perSource.get(0))) {
       return perSource.get(0);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
  * Compacts N blocks into one, the primitive Prometheus' {@code LeveledCompactor.Compact} provides
@@ -48,15 +49,30 @@ public final class Compactor {
   private final UlidGenerator ulids;
   private final long segmentSize;
   private final int chunkSamples;
+  private final IntFunction<SeriesChunkMerger> mergers;
 
   public Compactor() {
     this(UlidGenerator.defaultGenerator(), ChunkSegmentFormat.DEFAULT_SEGMENT_SIZE, 120);
   }
 
   public Compactor(UlidGenerator ulids, long segmentSize, int chunkSamples) {
+    this(ulids, segmentSize, chunkSamples, ChunkSeriesMerger::new);
+  }
+
+  /**
+   * @param mergers makes the per-compaction merger of overlapping chunks from the chunk size
+   *     ({@link ChunkSeriesMerger}: Prometheus' one-to-one merge; {@link PenaltyChunkSeriesMerger}:
+   *     Thanos' replica deduplication)
+   */
+  public Compactor(
+      UlidGenerator ulids,
+      long segmentSize,
+      int chunkSamples,
+      IntFunction<SeriesChunkMerger> mergers) {
     this.ulids = ulids;
     this.segmentSize = segmentSize;
     this.chunkSamples = chunkSamples;
+    this.mergers = mergers;
   }
 
   /**
@@ -174,7 +190,7 @@ public final class Compactor {
     SelectHints hintsAll = new SelectHints(qmin, qmax, 0, "", 0, List.of(), false, 0, 0, 0, !trim);
     List<Matcher> all = List.of(Matcher.regex("__name__", ".*"));
     List<ChunkQuerier> queriers = new ArrayList<>();
-    ChunkSeriesMerger merger = new ChunkSeriesMerger(chunkSamples);
+    SeriesChunkMerger merger = mergers.apply(chunkSamples);
     long series = 0;
     long copied = 0;
     try (BlockWriter w = wb.build()) {

@@ -56,6 +56,7 @@ final class RangeFunctionStream implements SeriesStream {
   private WholeSeriesTracker tracker;
   private final double[] scratch = new double[1];
   private double[] sortBuf = new double[16];
+  private int[] resets = new int[16];
 
   /**
    * @param p0 first scalar parameter per step (quantile, prediction duration, smoothing factor)
@@ -142,6 +143,9 @@ final class RangeFunctionStream implements SeriesStream {
     long range = src.rangeMs();
     boolean v2 = ctx.v2;
     boolean any = false;
+    if (fn == Fn.RATE || fn == Fn.INCREASE) {
+      countResets(v, n);
+    }
     int steps = this.steps.count();
     boolean atUnsafe = v2 && fn == Fn.PREDICT_LINEAR;
     for (int i = 0; i < steps; i++) {
@@ -171,6 +175,27 @@ final class RangeFunctionStream implements SeriesStream {
       }
     }
     return any;
+  }
+
+  /**
+   * resets[i] = number of counter resets (a value lower than the one before) at indices 1..i, so
+   * that windows without resets skip the correction loop: dense steps over long windows stay O(1)
+   * per step, and the sum is still added in sample order where there are resets.
+   */
+  private void countResets(double[] v, int n) {
+    if (resets.length < n) {
+      resets = new int[Math.max(n, resets.length * 2)];
+    }
+    int c = 0;
+    if (n > 0) {
+      resets[0] = 0;
+    }
+    for (int j = 1; j < n; j++) {
+      if (v[j] < v[j - 1]) {
+        c++;
+      }
+      resets[j] = c;
+    }
   }
 
   private boolean kernel(
@@ -379,7 +404,7 @@ final class RangeFunctionStream implements SeriesStream {
     int first = lo;
     int last = hi - 1;
     double result = v[last] - v[first];
-    if (isCounter) {
+    if (isCounter && resets[last] != resets[first]) {
       double prev = v[first];
       for (int i = first + 1; i <= last; i++) {
         double cur = v[i];

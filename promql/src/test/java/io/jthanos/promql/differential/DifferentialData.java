@@ -37,10 +37,35 @@ public final class DifferentialData {
     return ts;
   }
 
+  /** Receives the generated samples, family by family. */
+  public interface Sink {
+    void family(String name);
+
+    void sample(String name, Map<String, String> labels, double value, long timestampMs);
+  }
+
+  /** Writes the data as OpenMetrics (one gauge family per metric name). */
   public static void generate(OpenMetricsWriter om, long start, long end) {
+    generate(
+        new Sink() {
+          @Override
+          public void family(String name) {
+            om.family(name, "gauge");
+          }
+
+          @Override
+          public void sample(String name, Map<String, String> labels, double v, long t) {
+            om.sample(name, labels, v, t);
+          }
+        },
+        start,
+        end);
+  }
+
+  public static void generate(Sink om, long start, long end) {
     Random rnd = new Random(42);
 
-    om.family("http_requests_total", "gauge");
+    om.family("http_requests_total");
     for (String job : JOBS) {
       for (String inst : INSTANCES) {
         for (String method : List.of("get", "post")) {
@@ -63,7 +88,7 @@ public final class DifferentialData {
       }
     }
 
-    om.family("memory_bytes", "gauge");
+    om.family("memory_bytes");
     for (String job : JOBS) {
       for (String inst : INSTANCES) {
         Map<String, String> l = labels("job", job, "instance", inst);
@@ -75,7 +100,7 @@ public final class DifferentialData {
       }
     }
 
-    om.family("temperature_celsius", "gauge");
+    om.family("temperature_celsius");
     for (String room : List.of("attic", "cellar", "kitchen", "lab", "roof")) {
       Map<String, String> l = labels("job", "sensors", "room", room);
       double v = rnd.nextInt(40) - 10;
@@ -85,7 +110,7 @@ public final class DifferentialData {
       }
     }
 
-    om.family("request_duration_seconds_bucket", "gauge");
+    om.family("request_duration_seconds_bucket");
     for (String job : List.of("api", "web")) {
       for (String inst : List.of("i-0", "i-1")) {
         double[] counts = new double[BUCKETS.length];
@@ -110,7 +135,7 @@ public final class DifferentialData {
       }
     }
 
-    om.family("build_info", "gauge");
+    om.family("build_info");
     for (String job : JOBS) {
       for (String inst : INSTANCES) {
         Map<String, String> l =
@@ -121,7 +146,7 @@ public final class DifferentialData {
       }
     }
 
-    om.family("sparse_metric", "gauge");
+    om.family("sparse_metric");
     for (String inst : List.of("a", "b")) {
       Map<String, String> l = labels("instance", inst);
       for (long t : times(rnd, start, end, 45_000, 10_000)) {
@@ -133,7 +158,7 @@ public final class DifferentialData {
       }
     }
 
-    om.family("weird_gauge", "gauge");
+    om.family("weird_gauge");
     double[] specials = {
       Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, -0.0, 1e-20, 3.5e21
     };
@@ -150,7 +175,7 @@ public final class DifferentialData {
       }
     }
 
-    om.family("label_source", "gauge");
+    om.family("label_source");
     for (String src : List.of("foo-bar-01", "foo-baz-02", "qux_03", "")) {
       Map<String, String> l =
           src.isEmpty()

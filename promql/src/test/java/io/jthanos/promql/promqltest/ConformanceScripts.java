@@ -5,8 +5,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Locates Prometheus' PromQL test scripts: system property {@code promql.conformance.dir}, else
- * environment variable {@code JTHANOS_PROMQL_CONFORMANCE}, else {@code
- * ../shared/conformance/promql} next to the repository root ({@code jthanos.repo.root}).
+ * environment variable {@code JTHANOS_PROMQL_CONFORMANCE}, else {@code shared/conformance/promql}
+ * beside the repository root ({@code jthanos.repo.root}) or beside one of its ancestors (so a
+ * checkout nested one level deeper still finds it).
  */
 public final class ConformanceScripts {
   private ConformanceScripts() {}
@@ -19,13 +20,15 @@ public final class ConformanceScripts {
     if (p != null && !p.isBlank()) {
       return Path.of(p);
     }
-    String root = System.getProperty("jthanos.repo.root", ".");
-    return Path.of(root)
-        .toAbsolutePath()
-        .normalize()
-        .resolveSibling("shared")
-        .resolve("conformance")
-        .resolve("promql");
+    Path root = Path.of(System.getProperty("jthanos.repo.root", ".")).toAbsolutePath().normalize();
+    Path first = root.resolveSibling("shared").resolve("conformance").resolve("promql");
+    for (Path p2 = root; p2 != null && p2.getParent() != null; p2 = p2.getParent()) {
+      Path candidate = p2.resolveSibling("shared").resolve("conformance").resolve("promql");
+      if (java.nio.file.Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return first;
   }
 
   /** Skips the calling test (or fails it when {@code JTHANOS_REQUIRE_PEERS=1}). */

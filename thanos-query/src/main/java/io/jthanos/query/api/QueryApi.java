@@ -178,7 +178,8 @@ public final class QueryApi {
       throw new ApiException(ErrorType.TIMEOUT, "query timed out in queue");
     }
     QueryResult result;
-    try {
+    // A client that goes away cancels its query instead of letting it run to the timeout.
+    try (AutoCloseable cancelOnDisconnect = req.onDisconnect(query::cancel)) {
       result = query.exec();
     } catch (PromqlException e) {
       throw apiError(e);
@@ -461,8 +462,18 @@ public final class QueryApi {
     if (tenant == null || tenant.isEmpty()) {
       tenant = s.defaultTenant();
     }
+    List<Matcher> enforced =
+        s.enforceTenancy() ? List.of(Matcher.equal(s.tenantLabel(), tenant)) : List.of();
     return new SelectOptions(
-        dedup, replicas, s.algorithm(), partial, maxRes, storeMatchers, tenant, timeoutMs);
+        dedup,
+        replicas,
+        s.algorithm(),
+        partial,
+        maxRes,
+        storeMatchers,
+        tenant,
+        timeoutMs,
+        enforced);
   }
 
   private List<List<Matcher>> parseSelectors(List<String> texts) throws ApiException {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param storeMatchers {@code storeMatch[]} selectors
  * @param tenant forwarded as {@code thanos-tenant} ("" = none)
  * @param timeoutMs deadline of the StoreAPI calls (0 = none)
+ * @param enforced matchers added to every selection ({@code --query.enforce-tenancy}: the tenant
+ *     label must equal the request's tenant)
  */
 public record SelectOptions(
     boolean dedup,
@@ -25,8 +27,10 @@ public record SelectOptions(
     long maxResolutionMs,
     List<List<Matcher>> storeMatchers,
     String tenant,
-    long timeoutMs) {
+    long timeoutMs,
+    List<Matcher> enforced) {
   public SelectOptions {
+    enforced = enforced == null ? List.of() : List.copyOf(enforced);
     replicaLabels = replicaLabels == null ? List.of() : List.copyOf(replicaLabels);
     storeMatchers = storeMatchers == null ? List.of() : List.copyOf(storeMatchers);
     algorithm = algorithm == null ? DedupAlgorithm.PENALTY : algorithm;
@@ -35,7 +39,30 @@ public record SelectOptions(
 
   /** Thanos' defaults: dedup on (no replica labels), warn, raw data. */
   public static final SelectOptions DEFAULT =
-      new SelectOptions(true, List.of(), DedupAlgorithm.PENALTY, true, 0, List.of(), "", 0);
+      new SelectOptions(
+          true, List.of(), DedupAlgorithm.PENALTY, true, 0, List.of(), "", 0, List.of());
+
+  /** Without enforced matchers. */
+  public SelectOptions(
+      boolean dedup,
+      List<String> replicaLabels,
+      DedupAlgorithm algorithm,
+      boolean partialResponse,
+      long maxResolutionMs,
+      List<List<Matcher>> storeMatchers,
+      String tenant,
+      long timeoutMs) {
+    this(
+        dedup,
+        replicaLabels,
+        algorithm,
+        partialResponse,
+        maxResolutionMs,
+        storeMatchers,
+        tenant,
+        timeoutMs,
+        List.of());
+  }
 
   public boolean dedupActive() {
     return dedup && !replicaLabels.isEmpty();
@@ -55,6 +82,14 @@ public record SelectOptions(
 
   public SelectOptions withMaxResolution(long ms) {
     return new SelectOptions(
-        dedup, replicaLabels, algorithm, partialResponse, ms, storeMatchers, tenant, timeoutMs);
+        dedup,
+        replicaLabels,
+        algorithm,
+        partialResponse,
+        ms,
+        storeMatchers,
+        tenant,
+        timeoutMs,
+        enforced);
   }
 }

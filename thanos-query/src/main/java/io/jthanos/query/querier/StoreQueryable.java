@@ -71,6 +71,15 @@ public final class StoreQueryable implements Queryable {
     return new StoreQuerier(mint, maxt);
   }
 
+  private List<Matcher> withEnforced(List<Matcher> matchers) {
+    if (opts.enforced().isEmpty()) {
+      return matchers;
+    }
+    List<Matcher> all = new ArrayList<>(matchers);
+    all.addAll(opts.enforced());
+    return all;
+  }
+
   private StoreRequestContext context() {
     Deadline d =
         opts.timeoutMs() > 0 ? Deadline.after(opts.timeoutMs(), TimeUnit.MILLISECONDS) : null;
@@ -95,7 +104,7 @@ public final class StoreQueryable implements Queryable {
         SeriesRequest.newBuilder()
             .setMinTime(start)
             .setMaxTime(end)
-            .addAllMatchers(StoreProtos.toProtoMatchers(matchers))
+            .addAllMatchers(StoreProtos.toProtoMatchers(withEnforced(matchers)))
             .setMaxResolutionWindow(maxRes)
             .addAllAggregates(aggrs)
             .setPartialResponseStrategy(strategy())
@@ -179,7 +188,7 @@ public final class StoreQueryable implements Queryable {
               .setEnd(maxt)
               .setPartialResponseStrategy(strategy())
               .setPartialResponseDisabled(!opts.partialResponse())
-              .addAllMatchers(StoreProtos.toProtoMatchers(matchers));
+              .addAllMatchers(StoreProtos.toProtoMatchers(withEnforced(matchers)));
       if (opts.dedupActive()) {
         b.addAllWithoutReplicaLabels(opts.replicaLabels());
       }
@@ -201,7 +210,7 @@ public final class StoreQueryable implements Queryable {
               .setEnd(maxt)
               .setPartialResponseStrategy(strategy())
               .setPartialResponseDisabled(!opts.partialResponse())
-              .addAllMatchers(StoreProtos.toProtoMatchers(matchers));
+              .addAllMatchers(StoreProtos.toProtoMatchers(withEnforced(matchers)));
       if (opts.dedupActive()) {
         b.addAllWithoutReplicaLabels(opts.replicaLabels());
       }

@@ -44,6 +44,8 @@ public final class ProxyStore {
   private final Function<Void, List<Endpoint>> endpoints;
   private final Duration responseTimeout;
   private final ScheduledExecutorService timer;
+  private volatile long seriesLimit;
+  private volatile long chunksLimit;
 
   /**
    * @param responseTimeout per-store idle timeout while streaming ({@code
@@ -59,6 +61,16 @@ public final class ProxyStore {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("store-response-timeout").factory());
+  }
+
+  /**
+   * Limits per Series request ({@code --store.limits.request-series}, {@code
+   * --store.limits.request-samples} counted as chunks of at most 120 samples); 0 = none.
+   */
+  public ProxyStore limits(long series, long samples) {
+    this.seriesLimit = series;
+    this.chunksLimit = samples <= 0 ? 0 : Math.max(1, samples / 120);
+    return this;
   }
 
   /** A proxy over a fixed list of endpoints (for components and tests embedding the fan-out). */
@@ -170,7 +182,71 @@ public final class ProxyStore {
       }
       throw ex;
     }
-    return SeriesMerger.merge(streams);
+    SeriesStream merged = SeriesMerger.merge(streams);
+    return seriesLimit > 0 || chunksLimit > 0
+        ? new Limited(merged, seriesLimit, chunksLimit)
+        : merged;
+  }
+
+  /** Fails the request once it returned more series or chunks than allowed. */
+  static final class Limited implements SeriesStream {
+    private final SeriesStream in;
+    private final long maxSeries;
+    private final long maxChunks;
+    private long series;
+    private long chunks;
+
+    Limited(SeriesStream in, long maxSeries, long maxChunks) {
+      this.in = in;
+      this.maxSeries = maxSeries;
+      this.maxChunks = maxChunks;
+    }
+
+    @Override
+    public boolean next() {
+      if (!in.next()) {
+        return false;
+      }
+      series++;
+      chunks += in.at().chunks().size();
+      if (maxSeries > 0 && series > maxSeries) {
+        throw new StoreApiException(
+            Status.Code.RESOURCE_EXHAUSTED,
+            "exceeded series limit: limit " + maxSeries + " violated (got " + series + ")");
+      }
+      if (maxChunks > 0 && chunks > maxChunks) {
+        throw new StoreApiException(
+            Status.Code.RESOURCE_EXHAUSTED,
+            "exceeded samples limit: limit "
+                + maxChunks * 120
+                + " violated (got at least "
+                + chunks * 120
+                + " samples in "
+                + chunks
+                + " chunks)");
+      }
+      return true;
+    }
+
+    @Override
+    public StoreSeries at() {
+      return in.at();
+    }
+
+    @Override
+    public List<String> warnings() {
+      return in.warnings();
+    }
+
+    @Override
+    public List<Any> hints() {
+      return in.hints();
+    }
+
+    @Override
+    public void close() {
+      in.close();
+    }
   }
 
   private boolean hasAnyStore() {

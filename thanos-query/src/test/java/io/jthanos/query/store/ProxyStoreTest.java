@@ -100,4 +100,66 @@ class ProxyStoreTest {
     assertThat(r.allWarnings()).isEmpty();
     assertThat(json.split("\"metric\"")).hasSize(4);
   }
+
+  @Test
+  void limitsFailTheRequest() {
+    ProxyStore proxy = ProxyStore.over(endpoints, Duration.ZERO).limits(2, 0);
+    var req =
+        io.jthanos.proto.store.SeriesRequest.newBuilder()
+            .setMinTime(ContractData.T0)
+            .setMaxTime(ContractData.T_END)
+            .addAllMatchers(
+                io.jthanos.storeapi.StoreProtos.toProtoMatchers(
+                    List.of(io.jthanos.tsdb.labels.Matcher.equal("__name__", "contract_up"))))
+            .build();
+    try (var st = proxy.series(req, StoreRequestContext.DEFAULT)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> {
+                while (st.next()) {
+                  // drain
+                }
+              })
+          .isInstanceOf(io.jthanos.storeapi.StoreApiException.class)
+          .hasMessageContaining("exceeded series limit");
+    }
+    ProxyStore samples = ProxyStore.over(endpoints, Duration.ZERO).limits(0, 240);
+    try (var st = samples.series(req, StoreRequestContext.DEFAULT)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> {
+                while (st.next()) {
+                  // drain
+                }
+              })
+          .hasMessageContaining("exceeded samples limit");
+    }
+  }
+
+  @Test
+  void enforcedTenantMatcherRestrictsEverySelection() {
+    ProxyStore proxy = ProxyStore.over(endpoints, Duration.ZERO);
+    Engine engine = new Engine(EngineOptions.defaults());
+    for (String cluster : List.of("eu1", "eu2")) {
+      SelectOptions so =
+          new SelectOptions(
+              true,
+              List.of("replica"),
+              DedupAlgorithm.PENALTY,
+              true,
+              0,
+              List.of(),
+              cluster,
+              0,
+              List.of(io.jthanos.tsdb.labels.Matcher.equal("cluster", cluster)));
+      QueryResult r =
+          engine
+              .instantQuery(
+                  new StoreQueryable(proxy, so, 4),
+                  "contract_up",
+                  ContractData.T_END,
+                  QueryOptions.DEFAULT)
+              .exec();
+      int n = ((io.jthanos.promql.value.Vector) r.value()).samples().size();
+      assertThat(n).isEqualTo(cluster.equals("eu1") ? 3 : 0);
+    }
+  }
 }

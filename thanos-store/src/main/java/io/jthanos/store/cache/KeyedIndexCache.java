@@ -35,6 +35,10 @@ class KeyedIndexCache implements IndexCache {
     this.metrics = metrics;
   }
 
+  Store store() {
+    return store;
+  }
+
   private <K> Map<K, byte[]> fetch(ItemType t, List<K> ids, List<String> keys, String tenant) {
     if (!enabled.contains(t) || keys.isEmpty()) {
       return Map.of();

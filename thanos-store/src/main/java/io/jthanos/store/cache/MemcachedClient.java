@@ -61,6 +61,8 @@ public final class MemcachedClient implements RemoteCacheClient {
   private final BlockingQueue<Runnable> asyncQueue;
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger pendingSets =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final Gate getMultiGate;
   private final CircuitBreaker breaker;
 
@@ -475,7 +477,16 @@ public final class MemcachedClient implements RemoteCacheClient {
       skip("set", "max-item-size").increment();
       return;
     }
-    if (!asyncQueue.offer(() -> set(key, value, ttl))) {
+    pendingSets.incrementAndGet();
+    if (!asyncQueue.offer(
+        () -> {
+          try {
+            set(key, value, ttl);
+          } finally {
+            pendingSets.decrementAndGet();
+          }
+        })) {
+      pendingSets.decrementAndGet();
       skip("set", "async-buffer-full").increment();
     }
   }
@@ -539,10 +550,15 @@ public final class MemcachedClient implements RemoteCacheClient {
     }
   }
 
-  /** Waits (bounded) until queued sets have been sent; for tests and orderly shutdown. */
+  /** Sets queued or in flight. */
+  public int pendingSets() {
+    return pendingSets.get();
+  }
+
+  /** Waits (bounded) until queued sets have been acknowledged; for tests and orderly shutdown. */
   public void flush(Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
-    while (!asyncQueue.isEmpty() && System.nanoTime() < deadline) {
+    while (pendingSets.get() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
   }

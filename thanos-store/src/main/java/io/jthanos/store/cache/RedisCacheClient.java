@@ -46,6 +46,11 @@ public final class RedisCacheClient implements RemoteCacheClient {
   private final Semaphore setSlots;
   private final Timer getDuration;
   private final Timer setDuration;
+  private final java.util.concurrent.BlockingQueue<Runnable> pending;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final Thread dispatcher;
+  private volatile boolean closed;
 
   public RedisCacheClient(String name, RedisConfig cfg, MeterRegistry reg) {
     cfg.validate();
@@ -65,6 +70,23 @@ public final class RedisCacheClient implements RemoteCacheClient {
             cfg.maxSetMultiConcurrency > 0 ? cfg.maxSetMultiConcurrency : Integer.MAX_VALUE);
     this.getDuration = duration(reg, name, "getmulti");
     this.setDuration = duration(reg, name, "set");
+    this.pending =
+        new java.util.concurrent.ArrayBlockingQueue<>(Math.max(1, cfg.maxAsyncBufferSize));
+    this.dispatcher = Thread.ofVirtual().name("redis-set-dispatcher").start(this::dispatch);
+  }
+
+  private void dispatch() {
+    while (!closed) {
+      try {
+        Runnable r = pending.poll(200, TimeUnit.MILLISECONDS);
+        if (r != null) {
+          setSlots.acquire();
+          r.run();
+        }
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   private static Duration max(Duration a, Duration b) {
@@ -194,37 +216,58 @@ public final class RedisCacheClient implements RemoteCacheClient {
 
   @Override
   public void setAsync(String key, byte[] value, Duration ttl) {
-    if (!setSlots.tryAcquire()) {
+    if (closed) {
       return;
     }
-    long start = System.nanoTime();
-    SetArgs args = ttl.isZero() ? new SetArgs() : SetArgs.Builder.ex(Math.max(1, ttl.toSeconds()));
-    cmd.set(key, value, args)
-        .whenComplete(
-            (r, e) -> {
-              setSlots.release();
-              if (e != null) {
-                log.atWarn()
-                    .addKeyValue("key", key)
-                    .addKeyValue("value_size", value.length)
-                    .addKeyValue("err", e.getMessage())
-                    .log("failed to set item into redis");
-              } else {
-                setDuration.record(Duration.ofNanos(System.nanoTime() - start));
-              }
-            });
+    inFlight.incrementAndGet();
+    if (!pending.offer(() -> send(key, value, ttl))) {
+      inFlight.decrementAndGet();
+      log.atDebug().addKeyValue("key", key).log("redis async buffer full, item not stored");
+    }
   }
 
-  /** Waits (bounded) for outstanding sets; for tests and orderly shutdown. */
+  /** Sends one SET; the caller holds a slot, released when redis answers. */
+  private void send(String key, byte[] value, Duration ttl) {
+    long start = System.nanoTime();
+    SetArgs args = ttl.isZero() ? new SetArgs() : SetArgs.Builder.ex(Math.max(1, ttl.toSeconds()));
+    try {
+      cmd.set(key, value, args)
+          .whenComplete(
+              (r, e) -> {
+                setSlots.release();
+                inFlight.decrementAndGet();
+                if (e != null) {
+                  log.atWarn()
+                      .addKeyValue("key", key)
+                      .addKeyValue("value_size", value.length)
+                      .addKeyValue("err", e.getMessage())
+                      .log("failed to set item into redis");
+                } else {
+                  setDuration.record(Duration.ofNanos(System.nanoTime() - start));
+                }
+              });
+    } catch (RuntimeException e) {
+      setSlots.release();
+      inFlight.decrementAndGet();
+      log.atWarn()
+          .addKeyValue("key", key)
+          .addKeyValue("err", e.getMessage())
+          .log("failed to set item into redis");
+    }
+  }
+
+  /** Waits (bounded) until queued sets have been acknowledged; for tests and orderly shutdown. */
   public void flush(Duration max) throws InterruptedException {
-    int all = cfg.maxSetMultiConcurrency > 0 ? cfg.maxSetMultiConcurrency : Integer.MAX_VALUE;
-    if (setSlots.tryAcquire(all, max.toMillis(), TimeUnit.MILLISECONDS)) {
-      setSlots.release(all);
+    long deadline = System.nanoTime() + max.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
     }
   }
 
   @Override
   public void close() {
+    closed = true;
+    dispatcher.interrupt();
     try {
       conn.close();
     } finally {
