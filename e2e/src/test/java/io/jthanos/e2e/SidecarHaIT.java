@@ -38,13 +38,18 @@ class SidecarHaIT {
 
   @TempDir Path tmp;
 
-  private static String config(String replica, int portA, int portB) {
+  private static String config(String replica, int portA, int portB, Path rules) {
     return "global:\n"
         + "  scrape_interval: 1s\n"
+        + "  evaluation_interval: 1s\n"
         + "  external_labels:\n"
         + "    cluster: ha\n"
         + "    replica: "
         + replica
+        + "\n"
+        + "rule_files:\n"
+        + "  - "
+        + rules
         + "\n"
         + "scrape_configs:\n"
         + "  - job_name: prometheus\n"
@@ -105,19 +110,24 @@ class SidecarHaIT {
   void oneQuerierOverTwoSidecarsDeduplicatesReplicas() throws Exception {
     int portA = Ports.freePort();
     int portB = Ports.freePort();
+    Path rules = tmp.resolve("rules.yml");
+    java.nio.file.Files.writeString(
+        rules,
+        "groups:\n  - name: ha\n    rules:\n      - alert: HaAlwaysFiring\n        expr: vector(1)\n"
+            + "        labels:\n          severity: none\n");
     PrometheusServer promB = null;
     List<AutoCloseable> open = new ArrayList<>();
     try {
       PrometheusServer promA =
           PrometheusServer.builder(tmp.resolve("a"))
               .port(portA)
-              .config(config("A", portA, portB))
+              .config(config("A", portA, portB, rules))
               .start();
       open.add(promA);
       promB =
           PrometheusServer.builder(tmp.resolve("b"))
               .port(portB)
-              .config(config("B", portA, portB))
+              .config(config("B", portA, portB, rules))
               .start();
       long started = System.currentTimeMillis();
       int grpcA = Ports.freePort();
@@ -193,6 +203,43 @@ class SidecarHaIT {
         assertThat(a.has("warnings")).isFalse();
         assertThat(series(a.path("data"))).as(expr).isEqualTo(series(b.path("data")));
       }
+
+      // Rules, alerts, targets, metadata and exemplars reach Prometheus through the sidecars.
+      await()
+          .atMost(WAIT)
+          .until(() -> get(q + "/api/v1/alerts").path("data").path("alerts").size() > 0);
+      JsonNode groups = get(q + "/api/v1/rules").path("data").path("groups");
+      assertThat(groups).hasSize(1);
+      assertThat(groups.get(0).path("name").asText()).isEqualTo("ha");
+      JsonNode alert = groups.get(0).path("rules").get(0);
+      assertThat(alert.path("name").asText()).isEqualTo("HaAlwaysFiring");
+      assertThat(alert.path("labels").path("cluster").asText()).isEqualTo("ha");
+      assertThat(alert.path("labels").has("replica")).isFalse();
+      JsonNode alerts = get(q + "/api/v1/alerts").path("data").path("alerts");
+      for (JsonNode a : alerts) {
+        assertThat(a.path("labels").path("alertname").asText()).isEqualTo("HaAlwaysFiring");
+        assertThat(a.path("labels").has("replica")).isFalse();
+        assertThat(a.path("state").asText()).isEqualTo("firing");
+      }
+      JsonNode targets = get(q + "/api/v1/targets").path("data").path("activeTargets");
+      assertThat(targets.size()).isGreaterThanOrEqualTo(2);
+      for (JsonNode tg : targets) {
+        assertThat(tg.path("labels").path("cluster").asText()).isEqualTo("ha");
+        assertThat(tg.path("health").asText()).isEqualTo("up");
+      }
+      assertThat(
+              get(q + "/api/v1/metadata?metric=prometheus_build_info")
+                  .path("data")
+                  .has("prometheus_build_info"))
+          .isTrue();
+      JsonNode ex =
+          get(
+              q
+                  + "/api/v1/query_exemplars?query=up&start="
+                  + seconds(t - window)
+                  + "&end="
+                  + seconds(t));
+      assertThat(ex.path("status").asText()).isEqualTo("success");
 
       // Replica B goes away: still answering, with a warning about its sidecar.
       promB.close();
