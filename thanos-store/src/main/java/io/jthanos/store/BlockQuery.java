@@ -51,8 +51,14 @@ final class BlockQuery implements AutoCloseable {
     this.ih = block.header.acquire();
   }
 
+  private boolean closed;
+
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     block.header.release();
   }
 

@@ -46,6 +46,7 @@ final class BlockSeriesSet implements ChunkSeriesSet {
   private final QueryContext ctx;
   private final Labels ext;
   private final Mode mode;
+  private final io.jthanos.storeapi.ShardMatcher shard;
   private final List<String> warnings = new ArrayList<>();
 
   private long[] postings;
@@ -85,6 +86,7 @@ final class BlockSeriesSet implements ChunkSeriesSet {
     this.plan = plan;
     this.ctx = ctx;
     Set<String> removed = plan.removed();
+    this.shard = io.jthanos.storeapi.ShardMatcher.of(plan.shard());
     this.ext = removed.isEmpty() ? q.block.extLabels : q.block.extLabels.without(removed);
     Mode m = ext.isEmpty() ? Mode.DIRECT : Mode.STACKED;
     for (String n : q.labelNames()) {
@@ -139,7 +141,7 @@ final class BlockSeriesSet implements ChunkSeriesSet {
           continue; // no data in range
         }
         Labels out = out(s.labels());
-        if (!plan.shard().matches(out)) {
+        if (!shard.matches(out)) {
           reqs.subList(first, reqs.size()).clear();
           continue;
         }
@@ -267,8 +269,14 @@ final class BlockSeriesSet implements ChunkSeriesSet {
     return warnings;
   }
 
+  private boolean closed;
+
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     done = true;
     if (pending != null) {
       pending.cancel(true);

@@ -8,7 +8,6 @@ import io.jthanos.proto.store.PartialResponseStrategy;
 import io.jthanos.proto.store.SeriesRequest;
 import io.jthanos.storeapi.ExternalLabels;
 import io.jthanos.storeapi.RequestHints;
-import io.jthanos.storeapi.ShardMatcher;
 import io.jthanos.storeapi.StoreApiException;
 import io.jthanos.storeapi.StoreLimitException;
 import io.jthanos.tsdb.compact.MergingChunkSeriesSet;
@@ -113,8 +112,8 @@ final class BucketQuerier implements ChunkQuerier {
     SeriesRequest req = request instanceof SeriesRequest r ? r : null;
     boolean skipChunks = req != null ? req.getSkipChunks() : "series".equals(sh.func());
     long maxRes = req != null ? req.getMaxResolutionWindow() : 0;
-    ShardMatcher shard =
-        ShardMatcher.of(req != null && req.hasShardInfo() ? req.getShardInfo() : null);
+    io.jthanos.proto.store.ShardInfo shard =
+        req != null && req.hasShardInfo() ? req.getShardInfo() : null;
     int batch = Math.max(1, store.config().seriesBatchSize());
     SeriesPlan plan =
         new SeriesPlan(

@@ -1,6 +1,6 @@
 package io.jthanos.store;
 
-import io.jthanos.storeapi.ShardMatcher;
+import io.jthanos.proto.store.ShardInfo;
 import java.util.Set;
 
 /**
@@ -13,7 +13,7 @@ record SeriesPlan(
     long maxt,
     boolean skipChunks,
     Set<String> removed,
-    ShardMatcher shard,
+    ShardInfo shard,
     long maxResolution,
     boolean partialResponse,
     int batchSize) {}
