@@ -529,7 +529,7 @@ EOF
   fi
   if (( sidecar )); then
     cat <<EOF
-  live data from both Prometheus replicas, deduplicated on replica (untick "Use deduplication" to see A and B):
+  live data from both Prometheus replicas, deduplicated on replica (untick "Use Deduplication" to see A and B):
     up
     $q/graph?expr=up
   the stack watching itself:

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,6 +55,9 @@ class QuickstartIT {
 
   /** 4 days always hold one complete 2-day range, which the generator ships with a 5m copy. */
   private static final int HISTORY_DAYS = 4;
+  /** Metric names in the dashboard's expressions (every jthanos metric has one of these prefixes). */
+  private static final Pattern METRIC =
+      Pattern.compile("\\b((?:thanos|http|grpc|jvm|process)_[a-z0-9_]+)");
 
   private static final List<String> PORTS =
       List.of(
@@ -158,6 +163,29 @@ class QuickstartIT {
       assertThat(dedup).hasSize(7);
       assertThat(labelValues(dedup, "replica")).isEmpty();
       assertThat(jobsOf(dedup)).isEqualTo(jobs);
+
+      // Every metric the Grafana dashboard of docker/ uses is exposed by the processes (the
+      // replicas scrape them under the compose file's job names), and each panel evaluates.
+      Set<String> wanted = new TreeSet<>();
+      for (String expr : DockerFilesTest.dashboardExpressions()) {
+        Matcher m = METRIC.matcher(expr);
+        while (m.find()) {
+          wanted.add(m.group(1));
+        }
+      }
+      await(
+          "every metric of the dashboard",
+          () -> get(query() + "/api/v1/label/__name__/values").path("data"),
+          names -> {
+            Set<String> have = new HashSet<>();
+            names.forEach(n -> have.add(n.asText()));
+            return have.containsAll(wanted);
+          });
+      for (String expr : DockerFilesTest.dashboardExpressions()) {
+        JsonNode r =
+            get(query() + "/api/v1/query?query=" + enc(expr.replace("$__rate_interval", "1m")));
+        assertThat(r.path("status").asText()).as(expr + " -> " + r).isEqualTo("success");
+      }
 
       // Ctrl-C: the script stops everything it started and exits.
       qs.signal("INT");
