@@ -92,7 +92,10 @@ public final class Retention {
           .log("applying retention: marking block for deletion");
       try {
         if (Blocks.markForDeletion(
-            bkt, m.ulid(), "block exceeding retention of " + io.jthanos.config.Durations.formatGo(d), clock)) {
+            bkt,
+            m.ulid(),
+            "block exceeding retention of " + io.jthanos.config.Durations.formatGo(d),
+            clock)) {
           marked.increment();
           n++;
         }
