@@ -365,7 +365,7 @@ seed_history() {
 }
 
 cmd_up() {
-  local detach="$1" e prom="" sidecar=0 no_sidecar=0 components
+  local detach="$1" e prom="" sidecar=0 components
 
   # 1. Nothing of ours may be running, and every port must be free.
   local running
@@ -375,11 +375,6 @@ cmd_up() {
   fi
   local names="QUERY_HTTP QUERY_GRPC STORE_HTTP STORE_GRPC COMPACT_HTTP"
   if command -v prometheus >/dev/null 2>&1; then prom="$(command -v prometheus)"; fi
-  if [[ -n "$prom" && ! -f "$ROOT/thanos-sidecar/pom.xml" ]]; then
-    say "this checkout has no sidecar component yet: starting without Prometheus"
-    prom=""
-    no_sidecar=1
-  fi
   if [[ -n "$prom" ]]; then
     names+=" PROMETHEUS_A SIDECAR_A_GRPC SIDECAR_A_HTTP PROMETHEUS_B SIDECAR_B_GRPC SIDECAR_B_HTTP"
   fi
@@ -441,7 +436,7 @@ cmd_up() {
       endpoints+=("--endpoint=127.0.0.1:$(port "SIDECAR_${r}_GRPC")")
     done
     sidecar=1
-  elif [[ "$no_sidecar" == 0 ]]; then
+  else
     say "prometheus is not on PATH: starting without the two Prometheus replicas and their sidecars (no live data)."
     say "  to get them: sudo apt-get install prometheus   (Debian/Ubuntu; elsewhere https://prometheus.io/download/ and put prometheus on PATH), then run ./quickstart.sh again"
   fi
