@@ -167,7 +167,7 @@ cmd_down() {
     is_ours "${e#*:}" && still+=("$e")
   done
   if (( ${#still[@]} > 0 )); then
-    say "stopping ${#still[@]} processes: $(printf '%s ' "${still[@]%%:*}")"
+    say "stopping ${#still[@]} processes: $(printf '%s ' "${still[@]%%:*}" | sed 's/ $//')"
     stop_pids "${still[@]}"
   fi
   rm -f "$RUN"/*.pid 2>/dev/null || true
@@ -339,7 +339,12 @@ seed_history() {
   # Replace an older seed: every block carrying the seed's label (the compactor's blocks made
   # from it included); blocks shipped by the sidecars carry cluster="quickstart" and stay.
   for d in "$BUCKET"/*/; do
-    [[ -f "$d/meta.json" ]] || continue
+    if [[ ! -f "$d/meta.json" ]]; then
+      # A block whose upload was cut short (meta.json is written last), e.g. by a Ctrl-C while
+      # seeding; nothing else writes to the bucket while the stack is down.
+      [[ "$(basename "$d")" =~ ^[0-9A-HJKMNP-TV-Z]{26}$ ]] && rm -rf "$d"
+      continue
+    fi
     if grep -Eq "\"$SEED_LABEL_NAME\"[[:space:]]*:[[:space:]]*\"$SEED_LABEL_VALUE\"" "$d/meta.json"; then
       rm -rf "$d"
     fi
@@ -459,6 +464,7 @@ cmd_up() {
     --http-address="127.0.0.1:$(port QUERY_HTTP)" \
     --grpc-address="127.0.0.1:$(port QUERY_GRPC)" \
     --query.replica-label=replica \
+    --query.auto-downsampling \
     "${endpoints[@]}"
 
   # 5. Wait until every process answers /-/ready.
