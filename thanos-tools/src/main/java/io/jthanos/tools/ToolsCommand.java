@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "tools",
     description = "Tools utility commands.",
-    subcommands = {BucketCommand.class})
+    subcommands = {BucketCommand.class, io.jthanos.tools.rules.RulesCheckCommand.class})
 public final class ToolsCommand {
   @Option(
       names = {"-h", "--help"},

@@ -92,7 +92,10 @@ public final class Retention {
           .log("applying retention: marking block for deletion");
       try {
         if (Blocks.markForDeletion(
-            bkt, m.ulid(), "block exceeding retention of " + goDuration(d), clock)) {
+            bkt,
+            m.ulid(),
+            "block exceeding retention of " + io.jthanos.config.Durations.formatGo(d),
+            clock)) {
           marked.increment();
           n++;
         }
@@ -105,23 +108,5 @@ public final class Retention {
     }
     LOG.atInfo().log("optional retention apply done");
     return n;
-  }
-
-  /** Go's {@code time.Duration.String()} for whole durations, e.g. {@code 240h0m0s}. */
-  static String goDuration(Duration d) {
-    long s = d.getSeconds();
-    if (s == 0 && d.getNano() == 0) {
-      return "0s";
-    }
-    long h = s / 3600;
-    long m = (s % 3600) / 60;
-    long sec = s % 60;
-    if (h > 0) {
-      return h + "h" + m + "m" + sec + "s";
-    }
-    if (m > 0) {
-      return m + "m" + sec + "s";
-    }
-    return sec + "s";
   }
 }

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -56,7 +58,7 @@ public final class FaultProxy implements Closeable {
   }
 
   /** What to do with a matching request. */
-  public sealed interface Action permits Pass, Respond, Cut {}
+  public sealed interface Action permits Pass, Respond, Cut, Hold {}
 
   public record Pass() implements Action {}
 
@@ -65,6 +67,12 @@ public final class FaultProxy implements Closeable {
 
   /** Forward the head and {@code bodyBytes} bytes of the body, then reset both connections. */
   public record Cut(long bodyBytes) implements Action {}
+
+  /**
+   * Hold the request (nothing is forwarded) until {@code release} opens or the proxy closes, then
+   * pass it on: a paused or hanging bucket. If the client gave up meanwhile, the request dies.
+   */
+  public record Hold(CountDownLatch release) implements Action {}
 
   /** A rule applies {@code action} to the first {@code times} requests that match. */
   public static final class Rule {
@@ -138,6 +146,14 @@ public final class FaultProxy implements Closeable {
     return add(new Rule(match, new Respond(status, errorBody(status)), times));
   }
 
+  /**
+   * Holds the next {@code times} matching requests until {@code release} opens ({@link Rule#hits()}
+   * tells how many arrived).
+   */
+  public Rule holdNext(Predicate<Request> match, int times, CountDownLatch release) {
+    return add(new Rule(match, new Hold(release), times));
+  }
+
   /** Drops the next matching request after {@code bodyBytes} bytes of its body. */
   public Rule cutNext(Predicate<Request> match, long bodyBytes) {
     return add(new Rule(match, new Cut(bodyBytes), 1));
@@ -203,6 +219,14 @@ public final class FaultProxy implements Closeable {
           if (a != null) {
             action = a;
             break;
+          }
+        }
+        if (action instanceof Hold hold) {
+          while (!closed && !hold.release().await(50, TimeUnit.MILLISECONDS)) {
+            // paused
+          }
+          if (closed) {
+            return;
           }
         }
         boolean expectContinue = "100-continue".equalsIgnoreCase(req.header("expect"));
@@ -277,6 +301,8 @@ public final class FaultProxy implements Closeable {
       }
     } catch (IOException e) {
       // A peer went away; both sides are closed below.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       if (upstream != null) {
         open.remove(upstream);

@@ -167,6 +167,16 @@ public final class JavaProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /**
    * Waits for the process to exit.
    *

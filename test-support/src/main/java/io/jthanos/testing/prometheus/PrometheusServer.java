@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -60,6 +61,16 @@ public final class PrometheusServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The directory holding prometheus.yml and the log. */
+  public Path workDir() {
+    return workDir;
+  }
+
+  /** The config file Prometheus was started with (rewrite it and reload to change the config). */
+  public Path configFile() {
+    return workDir.resolve("prometheus.yml");
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -200,7 +211,10 @@ public final class PrometheusServer implements AutoCloseable {
   public static final class Builder {
     private final Path dataDir;
     private String retention = "100y";
-    private String config = "global:\n  scrape_interval: 15s\nscrape_configs: []\n";
+    private IntFunction<String> config =
+        port -> "global:\n  scrape_interval: 15s\nscrape_configs: []\n";
+    private Path binary;
+    private int port;
     private final List<String> extraFlags = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(90);
     private Path workDir;
@@ -217,7 +231,31 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** prometheus.yml content; default: no scrape targets. */
     public Builder config(String yaml) {
-      this.config = yaml;
+      this.config = port -> yaml;
+      return this;
+    }
+
+    /**
+     * prometheus.yml content computed from the port the server will listen on (e.g. to scrape
+     * itself); called again if a start is retried on another port.
+     */
+    public Builder config(IntFunction<String> yamlForPort) {
+      this.config = yamlForPort;
+      return this;
+    }
+
+    /** Listen on this port instead of a free one (e.g. to restart a server where it was). */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * The binary to run instead of the one on PATH, e.g. a symbolic link with another name (the
+     * process name is the link's).
+     */
+    public Builder binary(Path binary) {
+      this.binary = binary;
       return this;
     }
 
@@ -240,7 +278,8 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus and waits until it is ready (retrying once on a port clash). */
     public PrometheusServer start() {
-      Path binary = Peers.prometheus();
+      Path prometheus = Peers.prometheus();
+      Path bin = binary != null ? binary : prometheus;
       boolean own = workDir == null;
       Path wd;
       try {
@@ -249,16 +288,21 @@ public final class PrometheusServer implements AutoCloseable {
                 ? Files.createTempDirectory("jthanos-prometheus-")
                 : Files.createDirectories(workDir);
         Files.createDirectories(dataDir);
-        Files.writeString(wd.resolve("prometheus.yml"), config, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       IllegalStateException last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        int port = Ports.freePort();
+        int port = this.port > 0 ? this.port : Ports.freePort();
         Path log = wd.resolve("prometheus-" + port + ".log");
+        try {
+          Files.writeString(
+              wd.resolve("prometheus.yml"), config.apply(port), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
         List<String> cmd = new ArrayList<>();
-        cmd.add(binary.toString());
+        cmd.add(bin.toString());
         cmd.add("--config.file=" + wd.resolve("prometheus.yml"));
         cmd.add("--storage.tsdb.path=" + dataDir);
         cmd.add("--storage.tsdb.retention.time=" + retention);
@@ -284,7 +328,7 @@ public final class PrometheusServer implements AutoCloseable {
           stop(p);
           Runtime.getRuntime().removeShutdownHook(killer);
           last = e;
-          if (!tail(log, 40).contains("address already in use")) {
+          if (this.port > 0 || !tail(log, 40).contains("address already in use")) {
             break;
           }
         }
