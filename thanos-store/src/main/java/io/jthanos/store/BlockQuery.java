@@ -351,7 +351,8 @@ final class BlockQuery implements AutoCloseable {
       byte[] h = hits.get(slice[i]);
       if (h != null) {
         out[i] =
-            SeriesDecoder.decode(block.indexPath, slice[i], ByteBuffer.wrap(h), ih, withChunks);
+            SeriesDecoder.decode(
+                block.indexPath, slice[i], ByteBuffer.wrap(h), ih, withChunks, ctx.strings());
         touchedBytes += h.length;
         continue;
       }
@@ -381,7 +382,7 @@ final class BlockQuery implements AutoCloseable {
         body.duplicate().get(copy);
         block.cache.storeSeries(block.id, ref, copy, ctx.tenant());
         touchedBytes += copy.length;
-        out[i] = SeriesDecoder.decode(block.indexPath, ref, body, ih, withChunks);
+        out[i] = SeriesDecoder.decode(block.indexPath, ref, body, ih, withChunks, ctx.strings());
       }
     }
     ctx.limiter().reserveBytes(touchedBytes);

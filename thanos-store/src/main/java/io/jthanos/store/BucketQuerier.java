@@ -10,7 +10,6 @@ import io.jthanos.storeapi.ExternalLabels;
 import io.jthanos.storeapi.RequestHints;
 import io.jthanos.storeapi.StoreApiException;
 import io.jthanos.storeapi.StoreLimitException;
-import io.jthanos.tsdb.compact.MergingChunkSeriesSet;
 import io.jthanos.tsdb.index.IndexSeries;
 import io.jthanos.tsdb.labels.Labels;
 import io.jthanos.tsdb.labels.Matcher;
@@ -23,7 +22,6 @@ import io.jthanos.tsdb.storage.LabelResult;
 import io.jthanos.tsdb.storage.SelectHints;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,7 +62,8 @@ final class BucketQuerier implements ChunkQuerier {
             new RequestStats(),
             store.chunkPool(),
             store.executor(),
-            store.metrics());
+            store.metrics(),
+            new Canonicalizer(1 << 18));
   }
 
   private List<Matcher> blockMatchers() {
@@ -126,7 +125,7 @@ final class BucketQuerier implements ChunkQuerier {
             partialResponse(),
             batch);
     enterGate();
-    List<ChunkSeriesSet> inputs = new ArrayList<>();
+    List<BlockSeriesSet> inputs = new ArrayList<>();
     try {
       for (BlockSet set : store.sets()) {
         ExternalLabels.Resolution r = ExternalLabels.resolve(matchers, set.labels);
@@ -172,45 +171,29 @@ final class BucketQuerier implements ChunkQuerier {
 
   /** Merges per-block streams by output labels. */
   private final class Merged implements ChunkSeriesSet {
-    private final List<ChunkSeriesSet> inputs;
-    private MergingChunkSeriesSet merge;
-    private BlockSeriesSet.Item at;
+    private final List<BlockSeriesSet> inputs;
+    private SeriesMerge merge;
     private long series;
 
-    Merged(List<ChunkSeriesSet> inputs) {
+    Merged(List<BlockSeriesSet> inputs) {
       this.inputs = inputs;
     }
 
     @Override
     public boolean next() {
       if (merge == null) {
-        merge = new MergingChunkSeriesSet(inputs);
+        merge = new SeriesMerge(inputs);
       }
       if (!merge.next()) {
         return false;
       }
-      List<List<ChunkMeta>> lists = merge.chunks();
-      List<ChunkMeta> chunks;
-      if (lists.size() == 1) {
-        chunks = lists.get(0);
-      } else {
-        chunks = new ArrayList<>();
-        for (List<ChunkMeta> l : lists) {
-          chunks.addAll(l);
-        }
-        chunks.sort(
-            Comparator.comparingLong(ChunkMeta::minTime).thenComparingLong(ChunkMeta::maxTime));
-        dedup(chunks);
-        ctx.stats().mergedChunks.addAndGet(chunks.size());
-      }
       series++;
-      at = new BlockSeriesSet.Item(merge.labels(), merge.labels(), chunks);
       return true;
     }
 
     @Override
     public ChunkSeries at() {
-      return at;
+      return merge.at();
     }
 
     @Override
@@ -226,14 +209,10 @@ final class BucketQuerier implements ChunkQuerier {
     public void close() {
       store.metrics().resultSeries.record(series);
       ctx.stats().mergedSeries.addAndGet(series);
-      store.metrics().observe(ctx.stats());
       if (merge != null) {
-        try {
-          merge.close();
-        } catch (RuntimeException e) {
-          log.atDebug().setCause(e).log("closing block streams failed");
-        }
+        ctx.stats().mergedChunks.addAndGet(merge.mergedChunks());
       }
+      store.metrics().observe(ctx.stats());
       closeQuietly();
     }
   }

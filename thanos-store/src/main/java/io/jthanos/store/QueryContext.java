@@ -12,4 +12,5 @@ record QueryContext(
     RequestStats stats,
     ChunkPool chunkPool,
     ExecutorService executor,
-    StoreMetrics metrics) {}
+    StoreMetrics metrics,
+    Canonicalizer strings) {}

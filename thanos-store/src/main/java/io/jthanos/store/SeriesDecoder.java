@@ -24,6 +24,20 @@ final class SeriesDecoder {
    */
   static IndexSeries decode(
       Path index, long ref, ByteBuffer body, IndexHeaderReader symbols, boolean withChunks) {
+    return decode(index, ref, body, symbols, withChunks, null);
+  }
+
+  /**
+   * Decodes an entry body, passing label strings through {@code canon} (one instance per distinct
+   * string within a request, so merging per-block streams compares labels mostly by reference).
+   */
+  static IndexSeries decode(
+      Path index,
+      long ref,
+      ByteBuffer body,
+      IndexHeaderReader symbols,
+      boolean withChunks,
+      Canonicalizer canon) {
     long base = ref * 16;
     Decbuf d = Decbuf.of(index, body);
     long len = body.remaining();
@@ -40,6 +54,9 @@ final class SeriesDecoder {
       } catch (CorruptBlockException e) {
         throw new CorruptBlockException(
             index, base, "series label symbol reference out of range", "a known symbol", sym, e);
+      }
+      if (canon != null) {
+        nv[i] = canon.canonical(nv[i]);
       }
     }
     Labels labels = Labels.fromSortedUnchecked(nv);

@@ -10,6 +10,14 @@ import io.jthanos.block.generator.Layout;
 import io.jthanos.block.metadata.HashFunc;
 import io.jthanos.objstore.Bucket;
 import io.jthanos.objstore.filesystem.FilesystemBucket;
+import io.jthanos.proto.store.Aggr;
+import io.jthanos.proto.store.SeriesRequest;
+import io.jthanos.storeapi.SeriesStreams;
+import io.jthanos.storeapi.StoreClient;
+import io.jthanos.storeapi.StoreClientConfig;
+import io.jthanos.storeapi.StoreProtos;
+import io.jthanos.storeapi.StoreSeries;
+import io.jthanos.tsdb.labels.Matcher;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -56,7 +64,10 @@ public final class StoreGatewayBench {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args.length > 0 ? args[0] : "bench-datasets");
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
-    String storeJvm = args.length > 2 ? args[2] : "-Xms32m -Xmx1g -XX:+UseSerialGC";
+    String storeJvm =
+        args.length > 2
+            ? args[2]
+            : "-Xms32m -Xmx512m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30";
     GeneratorConfig fleet =
         GeneratorConfig.defaults(END)
             .withSeries(20_000)
@@ -67,16 +78,17 @@ public final class StoreGatewayBench {
     DatasetCache.Dataset ds = DatasetCache.materialize(root, fleet, HashFunc.NONE);
     System.out.printf("dataset %s ready in %.1f s: %s%n", ds.dir(), secs(t0), ds.manifest());
 
-    Path big = root.resolve("one-block-1m-series");
+    Path big = root.resolve("one-block-1m-series-seed2");
     if (!Files.exists(big.resolve("done"))) {
       t0 = System.nanoTime();
-      Path tmp = Files.createDirectories(root.resolve("one-block-1m-series.tmp"));
+      Path tmp = Files.createDirectories(root.resolve("one-block-1m-series-seed2.tmp"));
       GeneratorConfig one =
           GeneratorConfig.defaults(END)
               .withSeries(1_000_000)
               .withDays(1)
               .withInterval(30_000)
               .withChurn(0)
+              .withSeed(2) // block ULIDs derive from the seed: keep them apart from the fleet's
               .withExternalLabels(Map.of("cluster", "fleet-big"));
       try (Bucket b = new FilesystemBucket(Files.createDirectories(tmp.resolve("bucket")))) {
         new FleetGenerator(one)
@@ -123,6 +135,7 @@ public final class StoreGatewayBench {
               "--objstore.config=" + objstore,
               "--data-dir=" + work.resolve("store-data"),
               "--sync-block-duration=5s",
+              "--chunk-pool-size=256MB",
               "--log.level=warn"));
       t0 = System.nanoTime();
       Process store = start(storeCmd, work.resolve("store.log"));
@@ -153,6 +166,68 @@ public final class StoreGatewayBench {
       settle(store);
       long idleA = rssKb(store.pid());
       System.out.printf("RSS idle (fleet: %s blocks): %d MB%n", blocksLoaded(sBase), idleA / 1024);
+
+      // Add the 1M-series block without restart, measure idle RSS again.
+      int loaded = blocksLoaded(sBase);
+      t0 = System.nanoTime();
+      try (Bucket b = new FilesystemBucket(bucketDir);
+          Bucket src = new FilesystemBucket(big.resolve("bucket"))) {
+        for (String name : src.list("", true)) {
+          if (!name.endsWith("meta.json")) {
+            try (var in = src.get(name)) {
+              b.upload(name, in, -1);
+            }
+          }
+        }
+        for (String name : src.list("", true)) {
+          if (name.endsWith("meta.json")) {
+            b.upload(name, src.readAllBytes(name));
+          }
+        }
+      }
+      while (blocksLoaded(sBase) <= loaded) {
+        Thread.sleep(200);
+      }
+      System.out.printf("1M-series block loaded without restart in %.1f s%n", secs(t0));
+      settle(store);
+      long idleB = rssKb(store.pid());
+      System.out.printf(
+          "RSS idle with the 1M-series block: %d MB (+%d MB)%n",
+          idleB / 1024, (idleB - idleA) / 1024);
+
+      // A fresh gateway over both: peak RSS while counting every series (fleet + 1M-series block).
+      store.destroy();
+      store.waitFor();
+      children.remove(store);
+      t0 = System.nanoTime();
+      store = start(storeCmd, work.resolve("store-2.log"));
+      children.add(store);
+      awaitReady(sBase, store);
+      System.out.printf("gateway restarted (index-headers reused), ready in %.1f s%n", secs(t0));
+      awaitStores(qBase);
+      settle(store);
+      resetPeak(store.pid());
+      long before = hwmKb(store.pid());
+      long tc = timeMs(qBase + instant("count by (job) ({__name__=~\".+\"})", END - 60_000));
+      System.out.printf(
+          "count by (job) ({__name__=~\".+\"}) over %s: %d ms, RSS peak %d MB (from %d MB)%n",
+          "the fleet and the 1M-series block", tc, hwmKb(store.pid()) / 1024, before / 1024);
+      restartQuerierStores(qBase);
+
+      // Query latencies over the fleet alone: the 1M-series block is deleted from the bucket and
+      // dropped by the gateway without a restart.
+      int withBig = blocksLoaded(sBase);
+      try (Bucket b = new FilesystemBucket(bucketDir);
+          Bucket src = new FilesystemBucket(big.resolve("bucket"))) {
+        for (String name : src.list("", false)) {
+          Blocks.delete(b, io.jthanos.tsdb.block.Ulid.parse(name.replace("/", "")));
+        }
+      }
+      while (blocksLoaded(sBase) >= withBig) {
+        Thread.sleep(200);
+      }
+      System.out.printf(
+          "1M-series block dropped without restart (%d blocks loaded)%n", blocksLoaded(sBase));
 
       // Query latencies.
       long day = 86_400_000L;
@@ -195,47 +270,40 @@ public final class StoreGatewayBench {
             warm[Math.min(warm.length - 1, (int) Math.ceil(warm.length * 0.99) - 1)]);
       }
 
-      // Peak RSS during count by (job) over all series.
-      resetPeak(store.pid());
-      long before = hwmKb(store.pid());
-      timeMs(qBase + instant("count by (job) ({__name__=~\".+\"})", END - 60_000));
-      System.out.printf(
-          "RSS peak during count by (job) over all series: %d MB (before: %d MB)%n",
-          hwmKb(store.pid()) / 1024, before / 1024);
-
-      // Add the 1M-series block without restart, measure idle RSS again.
-      int loaded = blocksLoaded(sBase);
-      t0 = System.nanoTime();
-      try (Bucket b = new FilesystemBucket(bucketDir);
-          Bucket src = new FilesystemBucket(big.resolve("bucket"))) {
-        for (String name : src.list("", true)) {
-          if (!name.endsWith("meta.json")) {
-            try (var in = src.get(name)) {
-              b.upload(name, in, -1);
-            }
+      // The gateway alone: the Series calls the querier makes for the two headline queries.
+      try (StoreClient sc = StoreClient.connect("127.0.0.1:" + sGrpc, StoreClientConfig.DEFAULT)) {
+        Object[][] direct = {
+          {"1d raw", END - day - 300_000, END, 0L},
+          {"30d 1h", END - 30 * day - 300_000, END, 3_600_000L}
+        };
+        for (Object[] d : direct) {
+          SeriesRequest r =
+              SeriesRequest.newBuilder()
+                  .setMinTime((Long) d[1])
+                  .setMaxTime((Long) d[2])
+                  .setMaxResolutionWindow((Long) d[3])
+                  .addAggregates(Aggr.COUNTER)
+                  .addAllMatchers(
+                      StoreProtos.toProtoMatchers(
+                          List.of(Matcher.equal("__name__", "http_requests_total"))))
+                  .build();
+          long[] t = new long[Math.max(3, runs / 2)];
+          int n = 0;
+          long chunks = 0;
+          for (int i = 0; i < t.length; i++) {
+            long s0 = System.nanoTime();
+            List<StoreSeries> got = SeriesStreams.toList(sc.series(r));
+            t[i] = (System.nanoTime() - s0) / 1_000_000;
+            n = got.size();
+            chunks = got.stream().mapToLong(x -> x.chunks().size()).sum();
           }
-        }
-        for (String name : src.list("", true)) {
-          if (name.endsWith("meta.json")) {
-            b.upload(name, src.readAllBytes(name));
-          }
+          Arrays.sort(t);
+          System.out.printf(
+              "gateway Series for %s http_requests_total: %d series, %d chunks, p50 %d ms%n",
+              d[0], n, chunks, t[t.length / 2]);
         }
       }
-      while (blocksLoaded(sBase) <= loaded) {
-        Thread.sleep(200);
-      }
-      System.out.printf("1M-series block loaded without restart in %.1f s%n", secs(t0));
-      settle(store);
-      long idleB = rssKb(store.pid());
-      System.out.printf(
-          "RSS idle with the 1M-series block: %d MB (+%d MB)%n",
-          idleB / 1024, (idleB - idleA) / 1024);
 
-      resetPeak(store.pid());
-      long t = timeMs(qBase + instant("count by (job) ({__name__=~\".+\"})", END - 60_000));
-      System.out.printf(
-          "count by (job) ({__name__=~\".+\"}) with the 1M-series block: %d ms, RSS peak %d MB%n",
-          t, hwmKb(store.pid()) / 1024);
     } finally {
       children.forEach(Process::destroyForcibly);
     }
@@ -316,6 +384,11 @@ public final class StoreGatewayBench {
       }
       Thread.sleep(100);
     }
+  }
+
+  /** Lets the querier re-discover the restarted gateway before timing queries. */
+  static void restartQuerierStores(String qBase) throws Exception {
+    awaitStores(qBase);
   }
 
   static int blocksLoaded(String base) throws Exception {

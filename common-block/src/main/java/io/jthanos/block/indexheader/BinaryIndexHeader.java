@@ -29,7 +29,9 @@ public final class BinaryIndexHeader implements IndexHeaderReader {
 
   private static final int SYMBOL_CACHE = 1 << 10;
 
-  private final MappedFile file;
+  // Set once in the constructor (re-mapped at its end, see open); instances are published through
+  // concurrent structures.
+  private MappedFile file;
   private final int indexVersion;
   private final long indexPostingsTable;
   private final long tableStart; // first entry of the postings offset table
@@ -53,7 +55,7 @@ public final class BinaryIndexHeader implements IndexHeaderReader {
     }
   }
 
-  private BinaryIndexHeader(MappedFile file, int sampling) {
+  private BinaryIndexHeader(MappedFile file, int sampling, Path remap) {
     if (sampling <= 0) {
       throw new IllegalArgumentException("posting offsets sampling must be positive: " + sampling);
     }
@@ -151,13 +153,21 @@ public final class BinaryIndexHeader implements IndexHeaderReader {
         nameSymbols.put(ref, n);
       }
     }
+    if (remap != null) {
+      // Opening read every page of the file through this mapping; serve lookups from a fresh one
+      // so that only the pages queries touch count towards the process' resident memory (the old
+      // mapping is released with its buffers).
+      MappedFile init = this.file;
+      this.file = MappedFile.open(remap);
+      init.close();
+    }
   }
 
   /** Opens (memory-maps) an index-header file. */
   public static BinaryIndexHeader open(Path file, int sampling) {
     MappedFile f = MappedFile.open(file);
     try {
-      return new BinaryIndexHeader(f, sampling);
+      return new BinaryIndexHeader(f, sampling, file);
     } catch (RuntimeException e) {
       f.close();
       throw e;
@@ -167,7 +177,7 @@ public final class BinaryIndexHeader implements IndexHeaderReader {
   /** Reads an index-header held in memory. */
   public static BinaryIndexHeader of(Path nameForErrors, byte[] content, int sampling) {
     return new BinaryIndexHeader(
-        MappedFile.wrap(nameForErrors, ByteBuffer.wrap(content)), sampling);
+        MappedFile.wrap(nameForErrors, ByteBuffer.wrap(content)), sampling, null);
   }
 
   public Path path() {
