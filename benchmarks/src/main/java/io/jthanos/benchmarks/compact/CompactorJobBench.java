@@ -31,8 +31,8 @@ import java.util.stream.Stream;
 
 /**
  * End-to-end compactor benchmark over generated buckets (the block layer's fleet generator, cached
- * under the dataset directory): one compactor pass ({@code --delete-delay=0s}) over a fresh copy
- * of the bucket, for three jobs:
+ * under the dataset directory): one compactor pass ({@code --delete-delay=0s}) over a fresh copy of
+ * the bucket, for three jobs:
  *
  * <ul>
  *   <li><b>non-overlapping</b>: 2 days of raw 2h blocks compacted to 8h and 2d blocks (downsampling
@@ -258,7 +258,10 @@ public final class CompactorJobBench {
     }
     double wall = (System.nanoTime() - wall0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
-    report(job.name() + (first ? " (in-process, warm-up)" : " (in-process)"), p, new Run(wall, cpu, 0));
+    report(
+        job.name() + (first ? " (in-process, warm-up)" : " (in-process)"),
+        p,
+        new Run(wall, cpu, 0));
   }
 
   /** Prints the job's throughput: inputs are the blocks compacted away, or downsampled. */
