@@ -49,6 +49,10 @@ public final class Harness {
   private Harness() {}
 
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.print(HarnessConfig.USAGE);
+      return;
+    }
     HarnessConfig cfg;
     try {
       cfg = HarnessConfig.parse(args);
@@ -131,6 +135,7 @@ public final class Harness {
     List<Process> children = new ArrayList<>();
     Thread hook = new Thread(() -> children.forEach(Process::destroyForcibly));
     Runtime.getRuntime().addShutdownHook(hook);
+    boolean done = false;
     try {
       Path promData = Files.createDirectories(work.resolve("prometheus-data"));
       int copied = linkBlocks(raw.bucketDir(), promData);
@@ -294,6 +299,7 @@ public final class Harness {
       if (cfg.docs() != null) {
         Report.replaceSection(cfg.docs(), Report.markdown(result));
       }
+      done = true;
       return result;
     } finally {
       for (Process p : children) {
@@ -305,8 +311,10 @@ public final class Harness {
         }
       }
       Runtime.getRuntime().removeShutdownHook(hook);
-      if (cfg.workDir() == null) {
+      if (cfg.workDir() == null && done) {
         BlockFiles.deleteRecursively(work);
+      } else if (!done) {
+        log("kept %s (process logs and data directories)", work);
       }
     }
   }
