@@ -74,6 +74,28 @@ class SidecarHaIT {
         .start();
   }
 
+  /**
+   * The latest first-sample timestamp over every {@code up} series of both replicas: from then on
+   * both hold every series.
+   */
+  private static long firstCommonSample(PrometheusServer... replicas) throws Exception {
+    long latest = Long.MIN_VALUE;
+    for (PrometheusServer p : replicas) {
+      JsonNode result =
+          get(p.baseUri() + "/api/v1/query?query=" + enc("up{job=\"prometheus\"}[1h]"))
+              .path("data")
+              .path("result");
+      if (result.size() < 2) {
+        return Long.MAX_VALUE;
+      }
+      for (JsonNode s : result) {
+        long first = Math.round(s.path("values").path(0).path(0).asDouble() * 1000);
+        latest = Math.max(latest, first);
+      }
+    }
+    return latest;
+  }
+
   private static JsonNode get(String url) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
@@ -161,6 +183,7 @@ class SidecarHaIT {
 
       // Both replicas have scraped both targets for a while.
       long window = 10_000;
+      PrometheusServer replicaB = promB;
       await()
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(250))
@@ -177,8 +200,12 @@ class SidecarHaIT {
                           .path("value")
                           .path(1)
                           .asText()
-                          .equals("4"));
+                          .equals("4")
+                      && System.currentTimeMillis() - firstCommonSample(promA, replicaB) > 8_000);
       long t = System.currentTimeMillis() - 2_000;
+      // The replicas start scraping at different moments: compare only the part of the window
+      // where both hold every series, or the deduplicated answer rightly starts earlier.
+      long from = Math.max(t - window, firstCommonSample(promA, promB) + 1_000);
 
       // One series per target, labelled like a single Prometheus' (plus external labels).
       JsonNode dedup = get(q + "/api/v1/query?query=up&time=" + seconds(t)).path("data");
@@ -195,7 +222,7 @@ class SidecarHaIT {
       assertThat(both.path("result")).hasSize(4);
 
       // Range answers equal the single Prometheus' too.
-      String range = "&start=" + seconds(t - window) + "&end=" + seconds(t) + "&step=2";
+      String range = "&start=" + seconds(from) + "&end=" + seconds(t) + "&step=2";
       for (String expr : List.of("up", "sum by (instance) (up)", "count(prometheus_build_info)")) {
         JsonNode a = get(q + "/api/v1/query_range?query=" + enc(expr) + range);
         JsonNode b = get(promA.baseUri() + "/api/v1/query_range?query=" + enc(expr) + range);
@@ -222,8 +249,10 @@ class SidecarHaIT {
         assertThat(a.path("state").asText()).isEqualTo("firing");
       }
       JsonNode targets = get(q + "/api/v1/targets").path("data").path("activeTargets");
-      assertThat(targets.size()).isGreaterThanOrEqualTo(2);
+      // Both replicas scrape the same two targets: deduplicated, they are shown once each.
+      assertThat(targets.size()).isEqualTo(2);
       for (JsonNode tg : targets) {
+        assertThat(tg.path("labels").has("replica")).isFalse();
         assertThat(tg.path("labels").path("cluster").asText()).isEqualTo("ha");
         assertThat(tg.path("health").asText()).isEqualTo("up");
       }

@@ -85,6 +85,7 @@ public final class XorEncoder {
       case 0 -> {
         putVarint(ts);
         writeBits(bits, 64);
+        lastWhole = true;
         minT = ts;
       }
       case 1 -> {
@@ -98,17 +99,15 @@ public final class XorEncoder {
         }
         long d = ts - t;
         long dod = d - tDelta;
+        // The prefix and the delta-of-delta go out in one write.
         if (dod == 0) {
           writeBits(0, 1);
         } else if (dod >= -8191 && dod <= 8192) {
-          writeBits(0b10, 2);
-          writeBits(dod, 14);
+          writeBits((0b10L << 14) | (dod & 0x3fff), 16);
         } else if (dod >= -65535 && dod <= 65536) {
-          writeBits(0b110, 3);
-          writeBits(dod, 17);
+          writeBits((0b110L << 17) | (dod & 0x1ffff), 20);
         } else if (dod >= -524287 && dod <= 524288) {
-          writeBits(0b1110, 4);
-          writeBits(dod, 20);
+          writeBits((0b1110L << 20) | (dod & 0xfffff), 24);
         } else {
           writeBits(0b1111, 4);
           writeBits(dod, 64);
@@ -126,6 +125,7 @@ public final class XorEncoder {
     long x = bits ^ vBits;
     if (x == 0) {
       writeBits(0, 1);
+      lastWhole = false;
       return;
     }
     int lz = Long.numberOfLeadingZeros(x);
@@ -133,18 +133,31 @@ public final class XorEncoder {
     if (lz >= 32) {
       lz = 31;
     }
+    int sig;
     if (leading != 0xff && lz >= leading && tz >= trailing) {
       // '1' then '0': reuse the previous window.
-      writeBits(0b10, 2);
-      writeBits(x >>> trailing, 64 - leading - trailing);
-      return;
+      sig = 64 - leading - trailing;
+      if (sig <= 62) {
+        writeBits((0b10L << sig) | (x >>> trailing), sig + 2);
+      } else {
+        writeBits(0b10, 2);
+        writeBits(x >>> trailing, sig);
+      }
+    } else {
+      leading = lz;
+      trailing = tz;
+      sig = 64 - lz - tz;
+      // '11', 5 bits leading zeros, 6 bits significant bit count (64 is stored as 0).
+      long header = (0b11L << 11) | ((long) lz << 6) | (sig & 0x3f);
+      if (sig <= 51) {
+        writeBits((header << sig) | (x >>> tz), sig + 13);
+      } else {
+        writeBits(header, 13);
+        writeBits(x >>> tz, sig);
+      }
     }
-    leading = lz;
-    trailing = tz;
-    int sig = 64 - lz - tz;
-    // '11', 5 bits leading zeros, 6 bits significant bit count (64 is stored as 0).
-    writeBits((0b11L << 11) | ((long) lz << 6) | (sig & 0x3f), 13);
-    writeBits(x >>> tz, sig);
+    // Prometheus writes the significant bits last, byte by byte while it can.
+    lastWhole = (sig & 7) == 0;
   }
 
   private void putVarint(long v) {
@@ -161,7 +174,6 @@ public final class XorEncoder {
 
   /** Writes the low {@code n} bits of {@code v}, most significant first; 0 < n <= 64. */
   private void writeBits(long v, int n) {
-    lastWhole = (n & 7) == 0;
     int free = 64 - accBits;
     if (n < free) {
       acc |= (v << (64 - n)) >>> accBits;
@@ -184,7 +196,8 @@ public final class XorEncoder {
   /** The chunk data (count + bit stream, last byte zero-padded) as a new array. */
   public byte[] bytes() {
     int n = size();
-    byte[] out = Arrays.copyOf(buf, Math.max(n, len));
+    byte[] out = new byte[n];
+    System.arraycopy(buf, 0, out, 0, Math.min(len, n));
     out[0] = (byte) (count >>> 8);
     out[1] = (byte) count;
     long a = acc;
@@ -192,7 +205,7 @@ public final class XorEncoder {
       out[i] = (byte) (a >>> 56);
       a <<= 8;
     }
-    return n == out.length ? out : Arrays.copyOf(out, n);
+    return out;
   }
 
   /** A chunk holding a copy of the current bytes. */

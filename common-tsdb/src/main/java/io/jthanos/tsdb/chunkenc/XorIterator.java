@@ -80,21 +80,18 @@ public final class XorIterator implements SampleIterator {
       w = load(pos);
       wb = 64 - (int) (pos & 7);
     }
-    // Leading ones of the delta-of-delta prefix (0, 10, 110, 1110, 1111), without a table load on
-    // the critical path: each sample's position depends on decoding the previous one.
+    // Leading ones of the delta-of-delta prefix (0, 10, 110, 1110, 1111). Each sample's position
+    // depends on decoding the previous one, so the chain from one word to the next is kept short
+    // and data-dependent choices are made without branches where they can be.
     int sz = Math.min(Long.numberOfLeadingZeros(~w), 4);
-    if (sz == 0) {
-      w <<= 1;
-      wb--;
-      pos++;
-    } else if (sz < 4) {
-      int bits = 11 + 3 * sz; // 14, 17, 20
-      long dod = (w << (sz + 1)) >>> (64 - bits);
-      if (dod > (1L << (bits - 1))) {
-        dod -= 1L << bits;
-      }
-      td += dod;
-      int n = sz + 1 + bits;
+    if (sz < 4) {
+      // Branch-free: the sign of a jittered delta-of-delta is a coin toss for a branch predictor.
+      int n = (int) (0x18141001L >>> (sz << 3)) & 0xff; // 1, 16, 20, 24
+      int bits = n - 1 - sz; // 0, 14, 17, 20
+      long raw = ((w << (sz + 1)) >>> 1) >>> (63 - bits); // 0 when bits == 0
+      long span = 1L << bits;
+      long half = span >>> 1;
+      td += raw - (((half - raw) >> 63) & span);
       w <<= n;
       wb -= n;
       pos += n;
@@ -106,55 +103,51 @@ public final class XorIterator implements SampleIterator {
     }
     tDelta = td;
     t += td;
-    if (w < 0) { // value changed
-      int lead = leading;
-      int trail = trailing;
-      if ((w << 1) < 0) { // new window: 5 bits leading zeros, 6 bits significant bits
-        w <<= 2;
-        wb -= 2;
-        pos += 2;
-        if (wb < 11) {
-          w = load(pos);
-          wb = 64 - (int) (pos & 7);
-        }
-        int hdr = (int) (w >>> 53);
-        w <<= 11;
-        wb -= 11;
-        pos += 11;
-        lead = hdr >>> 6;
-        int sg = hdr & 0x3f;
-        trail = 64 - lead - (sg == 0 ? 64 : sg);
-        if (trail < 0) {
-          throw invalidWindow(lead, sg);
-        }
-        leading = lead;
-        trailing = trail;
-      } else {
-        w <<= 2;
-        wb -= 2;
-        pos += 2;
+    // wb >= 33 here: the control bits and a new window's 11 header bits are loaded.
+    int ctl = (int) (w >>> 62); // 0x same value, 10 same window, 11 new window
+    if (ctl == 3) {
+      w <<= 2;
+      wb -= 2;
+      pos += 2;
+      int hdr = (int) (w >>> 53);
+      w <<= 11;
+      wb -= 11;
+      pos += 11;
+      int lead = hdr >>> 6;
+      int sg = hdr & 0x3f;
+      int trail = 64 - lead - (sg == 0 ? 64 : sg);
+      if (trail < 0) {
+        throw invalidWindow(lead, sg);
       }
+      leading = lead;
+      trailing = trail;
       int sig = 64 - lead - trail;
       if (sig <= wb) {
         vBits ^= (w >>> (64 - sig)) << trail;
         w <<= sig;
         wb -= sig;
+        pos += sig;
       } else {
-        // Up to 64 bits from at most two word loads.
-        long a = load(pos);
-        int valid = 64 - (int) (pos & 7);
-        long v = a >>> (64 - sig);
-        if (sig > valid) {
-          v |= load(pos + valid) >>> (64 - (sig - valid));
-        }
-        vBits ^= v << trail;
+        pos = wideValue(pos, sig, trail);
         wb = 0;
       }
-      pos += sig;
     } else {
-      w <<= 1;
-      wb--;
-      pos++;
+      int changed = ctl >>> 1;
+      int c = 1 + changed;
+      w <<= c;
+      wb -= c;
+      pos += c;
+      int trail = trailing;
+      int sig = (64 - leading - trail) & -changed; // 0 when unchanged
+      if (sig <= wb) {
+        vBits ^= ((w >>> 1) >>> (63 - sig)) << trail; // 0 when sig == 0
+        w <<= sig;
+        wb -= sig;
+        pos += sig;
+      } else {
+        pos = wideValue(pos, sig, trail);
+        wb = 0;
+      }
     }
     if (pos > endBits) {
       throw truncated();
@@ -164,6 +157,18 @@ public final class XorIterator implements SampleIterator {
     wordBits = wb;
     read = r + 1;
     return ValueType.FLOAT;
+  }
+
+  /** XORs in {@code sig} value bits read at {@code pos} (up to two word loads); returns the end. */
+  private long wideValue(long pos, int sig, int trail) {
+    long a = load(pos);
+    int valid = 64 - (int) (pos & 7);
+    long v = a >>> (64 - sig);
+    if (sig > valid) {
+      v |= load(pos + valid) >>> (64 - (sig - valid));
+    }
+    vBits ^= v << trail;
+    return pos + sig;
   }
 
   private ValueType nextEdge() {
