@@ -307,9 +307,11 @@ class QueryHaIT {
                 + enc("contract_up")
                 + "&time="
                 + secs(ContractData.T_END));
-    assertThat(abort.statusCode()).isGreaterThanOrEqualTo(400);
+    assertThat(abort.statusCode()).isEqualTo(422);
     JsonNode e = JSON.readTree(abort.body());
     assertThat(e.get("status").asText()).isEqualTo("error");
+    assertThat(e.get("errorType").asText()).isEqualTo("execution");
+    assertThat(e.get("error").asText()).startsWith("expanding series: ");
     assertThat(e.get("error").asText()).contains(target);
     // Still serving.
     ok(get("/api/v1/query?query=1"));

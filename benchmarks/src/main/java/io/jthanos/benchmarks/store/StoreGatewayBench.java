@@ -333,7 +333,7 @@ public final class StoreGatewayBench {
     }
   }
 
-  static double secs(long t0) {
+  public static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
   }
 
@@ -371,11 +371,11 @@ public final class StoreGatewayBench {
     return ms;
   }
 
-  static Process start(List<String> cmd, Path log) throws IOException {
+  public static Process start(List<String> cmd, Path log) throws IOException {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  static void awaitReady(String base, Process p) throws Exception {
+  public static void awaitReady(String base, Process p) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
@@ -397,7 +397,7 @@ public final class StoreGatewayBench {
     throw new IllegalStateException("not ready: " + base);
   }
 
-  static void awaitStores(String qBase) throws Exception {
+  public static void awaitStores(String qBase) throws Exception {
     for (int i = 0; i < 600; i++) {
       HttpResponse<String> r =
           HTTP.send(
@@ -415,7 +415,7 @@ public final class StoreGatewayBench {
     awaitStores(qBase);
   }
 
-  static int blocksLoaded(String base) throws Exception {
+  public static int blocksLoaded(String base) throws Exception {
     String m =
         HTTP.send(
                 HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
@@ -430,7 +430,7 @@ public final class StoreGatewayBench {
   }
 
   /** Lets the gateway's JVM settle (a full GC via jcmd, then a pause) before reading RSS. */
-  static void settle(Process p) throws Exception {
+  public static void settle(Process p) throws Exception {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     new ProcessBuilder(jcmd, String.valueOf(p.pid()), "GC.run")
         .redirectErrorStream(true)
@@ -439,7 +439,7 @@ public final class StoreGatewayBench {
     Thread.sleep(2000);
   }
 
-  static long status(long pid, String key) throws IOException {
+  public static long status(long pid, String key) throws IOException {
     for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
       if (l.startsWith(key + ":")) {
         return Long.parseLong(l.replaceAll("[^0-9]", ""));
@@ -448,20 +448,20 @@ public final class StoreGatewayBench {
     return -1;
   }
 
-  static long rssKb(long pid) throws IOException {
+  public static long rssKb(long pid) throws IOException {
     return status(pid, "VmRSS");
   }
 
-  static long hwmKb(long pid) throws IOException {
+  public static long hwmKb(long pid) throws IOException {
     return status(pid, "VmHWM");
   }
 
   /** Resets VmHWM to the current RSS (Linux: write 5 to clear_refs). */
-  static void resetPeak(long pid) throws IOException {
+  public static void resetPeak(long pid) throws IOException {
     Files.writeString(Path.of("/proc", String.valueOf(pid), "clear_refs"), "5");
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
