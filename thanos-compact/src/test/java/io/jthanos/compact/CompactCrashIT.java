@@ -55,7 +55,9 @@ class CompactCrashIT {
       SplittableRandom random = new SplittableRandom(20260101L);
       List<String> phases = new ArrayList<>();
       for (int run = 0; run < KILLS; run++) {
-        long delayMs = random.nextLong(1_000);
+        // Short delays: each killed run gets only part of the way, so the kills land in every
+        // phase.
+        long delayMs = random.nextLong(300);
         try (JavaProcess p = start(bucketDir, run)) {
           // Work starts once the component is composed; the kill point is a random delay after
           // that (a run that finishes first is fine too).
@@ -104,6 +106,7 @@ class CompactCrashIT {
 
   private JavaProcess start(Path bucketDir, int run) {
     return JavaProcess.main(CompactMain.class.getName())
+        .jvmArgs(TestJvm.ARGS)
         .args(
             "--objstore.config=type: FILESYSTEM\nconfig:\n  directory: " + bucketDir,
             "--data-dir=" + tmp.resolve("data"),

@@ -74,6 +74,7 @@ class CompactProcessIT {
     args.add("--http-grace-period=0s");
     args.addAll(List.of(extra));
     return JavaProcess.main(CompactMain.class.getName())
+        .jvmArgs(TestJvm.ARGS)
         .args(args)
         .logTo(tmp.resolve("compact-" + System.nanoTime() + ".log"))
         .start();

@@ -79,6 +79,7 @@ class CompactS3IT {
     args.addAll(List.of(extra));
     try (JavaProcess p =
         JavaProcess.main(CompactMain.class.getName())
+            .jvmArgs(TestJvm.ARGS)
             .args(args)
             .logTo(tmp.resolve(name + ".log"))
             .start()) {
