@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -254,6 +255,8 @@ public final class StoreGatewayBench {
                     "5m")
               },
               new String[] {"instant: up", instant("up", END - 60_000)});
+      List<Long> allCold = new ArrayList<>();
+      List<Long> allWarm = new ArrayList<>();
       for (String[] m : mix) {
         long[] t = new long[runs];
         for (int i = 0; i < runs; i++) {
@@ -261,6 +264,10 @@ public final class StoreGatewayBench {
         }
         long cold = t[0];
         long[] warm = Arrays.copyOfRange(t, 1, t.length);
+        allCold.add(cold);
+        for (long w : warm) {
+          allWarm.add(w);
+        }
         Arrays.sort(warm);
         System.out.printf(
             "%-70s cold %6d ms  warm p50 %6d ms  p99 %6d ms%n",
@@ -269,6 +276,17 @@ public final class StoreGatewayBench {
             warm[warm.length / 2],
             warm[Math.min(warm.length - 1, (int) Math.ceil(warm.length * 0.99) - 1)]);
       }
+
+      allCold.sort(null);
+      allWarm.sort(null);
+      System.out.printf(
+          "whole mix: cold p50 %d ms p99 %d ms (%d queries), warm p50 %d ms p99 %d ms (%d queries)%n",
+          allCold.get(allCold.size() / 2),
+          allCold.get(Math.min(allCold.size() - 1, (int) Math.ceil(allCold.size() * 0.99) - 1)),
+          allCold.size(),
+          allWarm.get(allWarm.size() / 2),
+          allWarm.get(Math.min(allWarm.size() - 1, (int) Math.ceil(allWarm.size() * 0.99) - 1)),
+          allWarm.size());
 
       // The gateway alone: the Series calls the querier makes for the two headline queries.
       try (StoreClient sc = StoreClient.connect("127.0.0.1:" + sGrpc, StoreClientConfig.DEFAULT)) {
@@ -306,6 +324,12 @@ public final class StoreGatewayBench {
 
     } finally {
       children.forEach(Process::destroyForcibly);
+      for (Process p : children) {
+        p.waitFor();
+      }
+      try (var files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
