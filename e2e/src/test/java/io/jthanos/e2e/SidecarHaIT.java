@@ -249,8 +249,10 @@ class SidecarHaIT {
         assertThat(a.path("state").asText()).isEqualTo("firing");
       }
       JsonNode targets = get(q + "/api/v1/targets").path("data").path("activeTargets");
-      assertThat(targets.size()).isGreaterThanOrEqualTo(2);
+      // Both replicas scrape the same two targets: deduplicated, they are shown once each.
+      assertThat(targets.size()).isEqualTo(2);
       for (JsonNode tg : targets) {
+        assertThat(tg.path("labels").has("replica")).isFalse();
         assertThat(tg.path("labels").path("cluster").asText()).isEqualTo("ha");
         assertThat(tg.path("health").asText()).isEqualTo("up");
       }

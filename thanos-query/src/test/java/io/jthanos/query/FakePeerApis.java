@@ -95,7 +95,14 @@ final class FakePeerApis {
     }
   }
 
+  /** One target, labelled with the external labels of a replica as a sidecar does. */
   static final class Targets extends TargetsGrpc.TargetsImplBase {
+    private final String replica;
+
+    Targets(String replica) {
+      this.replica = replica;
+    }
+
     @Override
     public void targets(TargetsRequest req, StreamObserver<TargetsResponse> out) {
       out.onNext(
@@ -104,7 +111,10 @@ final class FakePeerApis {
                   TargetDiscovery.newBuilder()
                       .addActiveTargets(
                           ActiveTarget.newBuilder()
-                              .setLabels(StoreProtos.toLabelSet(Labels.of("job", "api")))
+                              .setLabels(
+                                  StoreProtos.toLabelSet(
+                                      Labels.of(
+                                          "job", "api", "cluster", "eu1", "replica", replica)))
                               .setDiscoveredLabels(
                                   StoreProtos.toLabelSet(Labels.of("__address__", "api:80")))
                               .setScrapePool("api")

@@ -68,7 +68,7 @@ class QueryHaIT {
         store,
         info,
         new FakePeerApis.Rules(replica),
-        new FakePeerApis.Targets(),
+        new FakePeerApis.Targets(replica),
         new FakePeerApis.Metadata(),
         new FakePeerApis.Exemplars(replica),
         new FakePeerApis.Status());
@@ -237,6 +237,10 @@ class QueryHaIT {
     assertThat(targets.get("data").get("activeTargets")).hasSize(1);
     assertThat(targets.get("data").get("activeTargets").get(0).get("health").asText())
         .isEqualTo("up");
+    assertThat(targets.get("data").get("activeTargets").get(0).get("labels").has("replica"))
+        .isFalse();
+    JsonNode both = ok(get("/api/v1/targets?dedup=false"));
+    assertThat(both.get("data").get("activeTargets")).hasSize(2);
     JsonNode md = ok(get("/api/v1/metadata"));
     assertThat(md.get("data").get("contract_requests_total").get(0).get("type").asText())
         .isEqualTo("counter");
@@ -303,9 +307,11 @@ class QueryHaIT {
                 + enc("contract_up")
                 + "&time="
                 + secs(ContractData.T_END));
-    assertThat(abort.statusCode()).isGreaterThanOrEqualTo(400);
+    assertThat(abort.statusCode()).isEqualTo(422);
     JsonNode e = JSON.readTree(abort.body());
     assertThat(e.get("status").asText()).isEqualTo("error");
+    assertThat(e.get("errorType").asText()).isEqualTo("execution");
+    assertThat(e.get("error").asText()).startsWith("expanding series: ");
     assertThat(e.get("error").asText()).contains(target);
     // Still serving.
     ok(get("/api/v1/query?query=1"));

@@ -15,6 +15,7 @@ import io.jthanos.server.ComponentCommand;
 import io.jthanos.server.flags.GrpcServerOptions;
 import io.jthanos.server.flags.HttpServerOptions;
 import io.jthanos.server.flags.ObjstoreOptions;
+import io.jthanos.store.cache.CachingBucketConfig;
 import io.jthanos.store.cache.IndexCache;
 import io.jthanos.store.cache.IndexCacheFactory;
 import io.jthanos.storeapi.StoreLimits;
@@ -43,6 +44,7 @@ public final class StoreCommand extends ComponentCommand {
       DiscoveryStrategy discovery,
       long indexCacheSize,
       String indexCacheConfig,
+      String cachingBucketConfig,
       Duration syncInterval,
       boolean webDisabled,
       String webExternalPrefix,
@@ -128,6 +130,17 @@ public final class StoreCommand extends ComponentCommand {
                 f.indexCacheConfig)
             .read()
             .orElse(null);
+    String cachingBucketYaml =
+        new PathOrContent(
+                "store.caching-bucket.config-file",
+                "store.caching-bucket.config",
+                f.cachingBucketConfigFile,
+                f.cachingBucketConfig)
+            .read()
+            .orElse(null);
+    if (cachingBucketYaml != null && !cachingBucketYaml.isBlank()) {
+      CachingBucketConfig.parse(cachingBucketYaml); // fail fast on a bad config
+    }
     StoreGateway.Settings s =
         new StoreGateway.Settings(
             Path.of(f.dataDir),
@@ -152,6 +165,7 @@ public final class StoreCommand extends ComponentCommand {
         discovery,
         indexCacheSize,
         cacheYaml,
+        cachingBucketYaml,
         f.syncBlockDuration,
         f.webDisable,
         f.webExternalPrefix,
@@ -177,7 +191,11 @@ public final class StoreCommand extends ComponentCommand {
   @Override
   protected void compose(Component c) throws Exception {
     StoreConfig cfg = config();
-    Bucket bkt = Buckets.fromFlags(objstore.config(), "store", c.registry());
+    Bucket bkt =
+        CachingBucketConfig.wrap(
+            cfg.cachingBucketConfig(),
+            Buckets.fromFlags(objstore.config(), "store", c.registry()),
+            c.registry());
     c.onClose(
         () -> {
           try {

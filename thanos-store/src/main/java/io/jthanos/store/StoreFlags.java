@@ -57,6 +57,29 @@ final class StoreFlags {
   String indexCacheConfig;
 
   @Option(
+      names = "--store.caching-bucket.config-file",
+      defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
+      paramLabel = "<file-path>",
+      description =
+          "Path to YAML file that contains configuration for caching bucket. Experimental feature,"
+              + " with high risk of changes. See format details:"
+              + " https://thanos.io/tip/components/store.md/#caching-bucket")
+  String cachingBucketConfigFile;
+
+  @Option(
+      names = "--store.caching-bucket.config",
+      defaultValue = "",
+      showDefaultValue = Visibility.NEVER,
+      paramLabel = "<content>",
+      description =
+          "Alternative to 'store.caching-bucket.config-file' flag (mutually exclusive). Content of"
+              + " YAML file that contains configuration for caching bucket. Experimental feature,"
+              + " with high risk of changes. See format details:"
+              + " https://thanos.io/tip/components/store.md/#caching-bucket")
+  String cachingBucketConfig;
+
+  @Option(
       names = "--chunk-pool-size",
       defaultValue = "2GB",
       paramLabel = "<size>",

@@ -117,6 +117,60 @@ class GatewayBehaviourTest {
   }
 
   @Test
+  void idleLazyIndexHeadersAreUnmappedAndMappedAgainOnUse() throws Exception {
+    Setup s = bucket();
+    MeterRegistry reg = new SimpleMeterRegistry();
+    StoreGateway.Settings d = StoreGateway.Settings.defaults(s.root().resolve("data"));
+    StoreGateway.Settings lazy =
+        new StoreGateway.Settings(
+            d.dataDir(),
+            d.cacheIndexHeader(),
+            true,
+            java.time.Duration.ofMillis(200),
+            ReaderPool.DownloadStrategy.EAGER,
+            d.postingOffsetsSampling(),
+            d.blockSyncConcurrency(),
+            d.metaFetchConcurrency(),
+            d.consistencyDelay(),
+            d.ignoreDeletionMarksDelay(),
+            d.minTime(),
+            d.maxTime(),
+            d.selectorRelabel(),
+            d.limits(),
+            d.chunkPoolSize(),
+            d.seriesMaxConcurrency(),
+            d.seriesBatchSize());
+    int blocks = s.metas().size();
+    try (StoreGateway gw =
+            new StoreGateway(s.bkt(), lazy, IndexCache.NONE, reg, Clock.systemUTC());
+        LoopbackServer srv = start(gw);
+        StoreClient c = srv.client()) {
+      // Eager download: the files exist, nothing is mapped yet.
+      for (Meta m : s.metas()) {
+        assertThat(Files.exists(IndexHeaders.file(d.dataDir(), m.ulid()))).isTrue();
+      }
+      var first = SeriesStreams.toList(c.series(ALL));
+      assertThat(counter(reg, "thanos_bucket_store_indexheader_lazy_load"))
+          .isGreaterThanOrEqualTo(blocks);
+      // Unused for longer than the idle timeout: unmapped by the pool's checker.
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (counter(reg, "thanos_bucket_store_indexheader_lazy_unload") < blocks) {
+        assertThat(System.nanoTime()).as("idle index-headers unmapped").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      // The next query maps them again and answers the same.
+      assertThat(SeriesStreams.toList(c.series(ALL))).isEqualTo(first);
+      assertThat(counter(reg, "thanos_bucket_store_indexheader_lazy_load"))
+          .isGreaterThanOrEqualTo(2.0 * blocks);
+      assertThat(counter(reg, "thanos_bucket_store_indexheader_lazy_load_failed")).isZero();
+    }
+  }
+
+  static double counter(MeterRegistry reg, String name) {
+    return reg.find(name).counters().stream().mapToDouble(x -> x.count()).sum();
+  }
+
+  @Test
   void smallInMemoryCacheEvictsAndCounts() throws Exception {
     Setup s = bucket();
     MeterRegistry reg = new SimpleMeterRegistry();

@@ -18,6 +18,7 @@ import io.jthanos.storeapi.StoreClientConfig;
 import io.jthanos.storeapi.StoreProtos;
 import io.jthanos.storeapi.StoreSeries;
 import io.jthanos.testing.Ports;
+import io.jthanos.testing.cache.CacheServer;
 import io.jthanos.testing.objstore.S3ProxyServer;
 import io.jthanos.testing.process.JavaProcess;
 import io.jthanos.testing.prometheus.OpenMetricsWriter;
@@ -55,6 +56,8 @@ class StoreGatewayPrometheusIT {
   @TempDir static Path tmp;
   static PrometheusServer prom;
   static S3ProxyServer s3;
+  static CacheServer memcached;
+  static CacheServer redis;
   static Path bucketDir;
   static String s3Config;
   static JavaProcess fsStore;
@@ -103,7 +106,19 @@ class StoreGatewayPrometheusIT {
     fsStore.awaitHttp(fsHttp + "/-/ready", 200, Duration.ofSeconds(90));
     firstReadyMs = (System.nanoTime() - t0) / 1_000_000;
     fsGrpc = "127.0.0.1:" + port(fsStore, "grpc");
-    s3Store = startStore("s3", s3Config, tmp.resolve("s3-data"));
+    // The S3 gateway runs with the caches on the real servers: chunks through the caching bucket
+    // in memcached, the index cache in redis.
+    memcached = CacheServer.memcached(32);
+    redis = CacheServer.redis();
+    s3Store =
+        startStore(
+            "s3",
+            s3Config,
+            tmp.resolve("s3-data"),
+            "--store.caching-bucket.config=type: MEMCACHED\nconfig:\n  addresses: ["
+                + memcached.address()
+                + "]\n",
+            "--index-cache.config=type: REDIS\nconfig:\n  addr: " + redis.address() + "\n");
     s3Store.awaitHttp(
         "http://127.0.0.1:" + port(s3Store, "http") + "/-/ready", 200, Duration.ofSeconds(90));
     s3Grpc = "127.0.0.1:" + port(s3Store, "grpc");
@@ -119,7 +134,7 @@ class StoreGatewayPrometheusIT {
     return which.equals("http") ? PORTS.get(p)[0] : PORTS.get(p)[1];
   }
 
-  static JavaProcess startStore(String name, String objstore, Path dataDir) {
+  static JavaProcess startStore(String name, String objstore, Path dataDir, String... extra) {
     int http = Ports.freePort();
     int grpc = Ports.freePort();
     JavaProcess p =
@@ -131,6 +146,7 @@ class StoreGatewayPrometheusIT {
                 "--objstore.config=" + objstore,
                 "--data-dir=" + dataDir,
                 "--sync-block-duration=1s")
+            .args(extra)
             .logTo(tmp.resolve(name + "-" + System.nanoTime() + ".log"))
             .start();
     PORTS.put(p, new int[] {http, grpc});
@@ -139,7 +155,8 @@ class StoreGatewayPrometheusIT {
 
   @AfterAll
   static void tearDown() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {querier, fsStore, s3Store, prom, s3}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {querier, fsStore, s3Store, prom, s3, memcached, redis}) {
       if (c != null) {
         try {
           c.close();
@@ -247,9 +264,21 @@ class StoreGatewayPrometheusIT {
               .addAllMatchers(StoreProtos.toProtoMatchers(List.of(Matcher.regex("__name__", ".+"))))
               .build();
       List<StoreSeries> a = SeriesStreams.toList(fs.series(r));
-      List<StoreSeries> b = SeriesStreams.toList(s3c.series(r));
       assertThat(a).hasSizeGreaterThan(50);
-      assertThat(b).isEqualTo(a);
+      // Ask again until answers come from the caches (stored asynchronously): same answer.
+      String s3Http = "http://127.0.0.1:" + port(s3Store, "http");
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      do {
+        assertThat(SeriesStreams.toList(s3c.series(r))).isEqualTo(a);
+        assertThat(System.nanoTime()).as("answers from the caches").isLessThan(deadline);
+      } while (metric(
+                  s3Http,
+                  "thanos_store_bucket_cache_operation_hits_total{",
+                  "operation=\"get_range\"")
+              == 0
+          || metric(s3Http, "thanos_store_index_cache_hits_total{", "item_type=\"Series\"") == 0);
+      assertThat(metric(s3Http, "thanos_redis_operation_duration_seconds_count{", "name=")).isPositive();
+      assertThat(metric(s3Http, "thanos_memcached_operations_total{", "caching-bucket")).isPositive();
     }
   }
 

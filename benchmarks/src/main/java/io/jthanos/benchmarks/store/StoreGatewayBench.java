@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -254,6 +255,8 @@ public final class StoreGatewayBench {
                     "5m")
               },
               new String[] {"instant: up", instant("up", END - 60_000)});
+      List<Long> allCold = new ArrayList<>();
+      List<Long> allWarm = new ArrayList<>();
       for (String[] m : mix) {
         long[] t = new long[runs];
         for (int i = 0; i < runs; i++) {
@@ -261,6 +264,10 @@ public final class StoreGatewayBench {
         }
         long cold = t[0];
         long[] warm = Arrays.copyOfRange(t, 1, t.length);
+        allCold.add(cold);
+        for (long w : warm) {
+          allWarm.add(w);
+        }
         Arrays.sort(warm);
         System.out.printf(
             "%-70s cold %6d ms  warm p50 %6d ms  p99 %6d ms%n",
@@ -269,6 +276,17 @@ public final class StoreGatewayBench {
             warm[warm.length / 2],
             warm[Math.min(warm.length - 1, (int) Math.ceil(warm.length * 0.99) - 1)]);
       }
+
+      allCold.sort(null);
+      allWarm.sort(null);
+      System.out.printf(
+          "whole mix: cold p50 %d ms p99 %d ms (%d queries), warm p50 %d ms p99 %d ms (%d queries)%n",
+          allCold.get(allCold.size() / 2),
+          allCold.get(Math.min(allCold.size() - 1, (int) Math.ceil(allCold.size() * 0.99) - 1)),
+          allCold.size(),
+          allWarm.get(allWarm.size() / 2),
+          allWarm.get(Math.min(allWarm.size() - 1, (int) Math.ceil(allWarm.size() * 0.99) - 1)),
+          allWarm.size());
 
       // The gateway alone: the Series calls the querier makes for the two headline queries.
       try (StoreClient sc = StoreClient.connect("127.0.0.1:" + sGrpc, StoreClientConfig.DEFAULT)) {
@@ -306,10 +324,16 @@ public final class StoreGatewayBench {
 
     } finally {
       children.forEach(Process::destroyForcibly);
+      for (Process p : children) {
+        p.waitFor();
+      }
+      try (var files = Files.walk(work)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 
-  static double secs(long t0) {
+  public static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
   }
 
@@ -347,11 +371,11 @@ public final class StoreGatewayBench {
     return ms;
   }
 
-  static Process start(List<String> cmd, Path log) throws IOException {
+  public static Process start(List<String> cmd, Path log) throws IOException {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  static void awaitReady(String base, Process p) throws Exception {
+  public static void awaitReady(String base, Process p) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
@@ -373,7 +397,7 @@ public final class StoreGatewayBench {
     throw new IllegalStateException("not ready: " + base);
   }
 
-  static void awaitStores(String qBase) throws Exception {
+  public static void awaitStores(String qBase) throws Exception {
     for (int i = 0; i < 600; i++) {
       HttpResponse<String> r =
           HTTP.send(
@@ -391,7 +415,7 @@ public final class StoreGatewayBench {
     awaitStores(qBase);
   }
 
-  static int blocksLoaded(String base) throws Exception {
+  public static int blocksLoaded(String base) throws Exception {
     String m =
         HTTP.send(
                 HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
@@ -406,7 +430,7 @@ public final class StoreGatewayBench {
   }
 
   /** Lets the gateway's JVM settle (a full GC via jcmd, then a pause) before reading RSS. */
-  static void settle(Process p) throws Exception {
+  public static void settle(Process p) throws Exception {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     new ProcessBuilder(jcmd, String.valueOf(p.pid()), "GC.run")
         .redirectErrorStream(true)
@@ -415,7 +439,7 @@ public final class StoreGatewayBench {
     Thread.sleep(2000);
   }
 
-  static long status(long pid, String key) throws IOException {
+  public static long status(long pid, String key) throws IOException {
     for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
       if (l.startsWith(key + ":")) {
         return Long.parseLong(l.replaceAll("[^0-9]", ""));
@@ -424,20 +448,20 @@ public final class StoreGatewayBench {
     return -1;
   }
 
-  static long rssKb(long pid) throws IOException {
+  public static long rssKb(long pid) throws IOException {
     return status(pid, "VmRSS");
   }
 
-  static long hwmKb(long pid) throws IOException {
+  public static long hwmKb(long pid) throws IOException {
     return status(pid, "VmHWM");
   }
 
   /** Resets VmHWM to the current RSS (Linux: write 5 to clear_refs). */
-  static void resetPeak(long pid) throws IOException {
+  public static void resetPeak(long pid) throws IOException {
     Files.writeString(Path.of("/proc", String.valueOf(pid), "clear_refs"), "5");
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

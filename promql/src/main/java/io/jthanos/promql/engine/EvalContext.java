@@ -84,12 +84,20 @@ final class EvalContext implements AutoCloseable {
     return querier;
   }
 
+  /**
+   * An error while reading series. As in Prometheus, a failing storage (a store that could not
+   * answer, with partial responses disabled) is an execution error ({@code expanding series: ...},
+   * 422); anything else is internal.
+   */
   static PromqlException storageError(RuntimeException e) {
     if (e instanceof PromqlException p) {
       return p;
     }
-    return new PromqlException(
-        ErrorType.INTERNAL, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (e instanceof StorageException) {
+      return new PromqlException(ErrorType.EXECUTION, "expanding series: " + msg, e);
+    }
+    return new PromqlException(ErrorType.INTERNAL, msg, e);
   }
 
   /** Throws when the query was canceled or ran out of time. */

@@ -302,7 +302,7 @@ class EngineTest {
   }
 
   @Test
-  void storageErrorsAreInternal() {
+  void storageErrorsAreExecutionErrors() {
     Recording r = new Recording(storage(1, 10));
     r.failure = new StorageException("disk on fire");
     assertThatThrownBy(
@@ -313,8 +313,9 @@ class EngineTest {
         .isInstanceOfSatisfying(
             PromqlException.class,
             x -> {
-              assertThat(x.type()).isEqualTo(ErrorType.INTERNAL);
-              assertThat(x.getMessage()).contains("disk on fire");
+              // Prometheus: "expanding series: <error>", answered as errorExec (422).
+              assertThat(x.type()).isEqualTo(ErrorType.EXECUTION);
+              assertThat(x.getMessage()).isEqualTo("expanding series: disk on fire");
             });
     assertThat(r.open).isZero();
   }

@@ -54,6 +54,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -361,6 +362,15 @@ public final class FanoutApi {
     return drop.isEmpty() ? l : l.without(drop);
   }
 
+  /** An active target as shown: its labels without the replica labels. */
+  private record ShownTarget(ActiveTarget target, Labels discovered, Labels labels) {}
+
+  private static boolean later(Timestamp a, Timestamp b) {
+    return a.getSeconds() != b.getSeconds()
+        ? a.getSeconds() > b.getSeconds()
+        : a.getNanos() > b.getNanos();
+  }
+
   static String time(Timestamp t) {
     if (t == null || (t.getSeconds() == 0 && t.getNanos() == 0)) {
       return "0001-01-01T00:00:00Z";
@@ -393,21 +403,32 @@ public final class FanoutApi {
             (stub, e) -> stub.targets(tr),
             r -> r.hasWarning() ? r.getWarning() : null,
             "targets");
-    List<ActiveTarget> active = new ArrayList<>();
-    List<DroppedTarget> dropped = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    // As Thanos: with deduplication the replica labels leave every target's labels, and the
+    // targets the replicas share become one (the most recently scraped).
+    Set<String> drop = replicaLabels(req);
+    Map<String, ShownTarget> byKey = new LinkedHashMap<>();
+    Map<Labels, Labels> droppedByLabels = new LinkedHashMap<>();
     for (TargetsResponse r : g.items()) {
       for (ActiveTarget a : r.getTargets().getActiveTargetsList()) {
-        if (seen.add("a" + a.getScrapePool() + a.getScrapeUrl() + a.getLabels())) {
-          active.add(a);
+        Labels discovered = StoreProtos.labels(a.getDiscoveredLabels()).without(drop);
+        Labels labels = StoreProtos.labels(a.getLabels()).without(drop);
+        String key = a.getScrapePool() + '\0' + a.getScrapeUrl() + '\0' + labels + discovered;
+        ShownTarget prev = byKey.get(key);
+        if (prev == null || later(a.getLastScrape(), prev.target().getLastScrape())) {
+          byKey.put(key, new ShownTarget(a, discovered, labels));
         }
       }
       for (DroppedTarget d : r.getTargets().getDroppedTargetsList()) {
-        if (seen.add("d" + d.getDiscoveredLabels())) {
-          dropped.add(d);
-        }
+        Labels discovered = StoreProtos.labels(d.getDiscoveredLabels()).without(drop);
+        droppedByLabels.putIfAbsent(discovered, discovered);
       }
     }
+    List<ShownTarget> active = new ArrayList<>(byKey.values());
+    active.sort(
+        Comparator.comparing((ShownTarget t) -> t.target().getScrapePool())
+            .thenComparing(ShownTarget::labels));
+    List<Labels> dropped = new ArrayList<>(droppedByLabels.values());
+    dropped.sort(Comparator.naturalOrder());
     TargetsRequest.State fst = st;
     return ApiResult.of(
         (ApiResult.JsonWriter)
@@ -416,12 +437,13 @@ public final class FanoutApi {
               gen.writeStartObject();
               if (fst != TargetsRequest.State.DROPPED) {
                 gen.writeArrayFieldStart("activeTargets");
-                for (ActiveTarget a : active) {
+                for (ShownTarget shown : active) {
+                  ActiveTarget a = shown.target();
                   gen.writeStartObject();
                   gen.writeFieldName("discoveredLabels");
-                  PrometheusJson.writeLabels(gen, StoreProtos.labels(a.getDiscoveredLabels()));
+                  PrometheusJson.writeLabels(gen, shown.discovered());
                   gen.writeFieldName("labels");
-                  PrometheusJson.writeLabels(gen, StoreProtos.labels(a.getLabels()));
+                  PrometheusJson.writeLabels(gen, shown.labels());
                   gen.writeStringField("scrapePool", a.getScrapePool());
                   gen.writeStringField("scrapeUrl", a.getScrapeUrl());
                   gen.writeStringField("globalUrl", a.getGlobalUrl());
@@ -436,10 +458,10 @@ public final class FanoutApi {
               }
               if (fst != TargetsRequest.State.ACTIVE) {
                 gen.writeArrayFieldStart("droppedTargets");
-                for (DroppedTarget d : dropped) {
+                for (Labels d : dropped) {
                   gen.writeStartObject();
                   gen.writeFieldName("discoveredLabels");
-                  PrometheusJson.writeLabels(gen, StoreProtos.labels(d.getDiscoveredLabels()));
+                  PrometheusJson.writeLabels(gen, d);
                   gen.writeEndObject();
                 }
                 gen.writeEndArray();

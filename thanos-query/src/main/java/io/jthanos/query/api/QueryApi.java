@@ -252,7 +252,8 @@ public final class QueryApi {
         }
       }
     } catch (StorageException e) {
-      throw new ApiException(ErrorType.INTERNAL, e.getMessage(), e);
+      // Thanos answers a store that failed the request as an execution error.
+      throw new ApiException(ErrorType.EXECUTION, e.getMessage(), e);
     }
     List<Labels> out = new ArrayList<>(all);
     if (limit > 0 && out.size() > limit) {
@@ -319,7 +320,8 @@ public final class QueryApi {
         }
       }
     } catch (StorageException e) {
-      throw new ApiException(ErrorType.INTERNAL, e.getMessage(), e);
+      // Thanos answers a store that failed the request as an execution error.
+      throw new ApiException(ErrorType.EXECUTION, e.getMessage(), e);
     }
     List<String> out = new ArrayList<>(values);
     if (limit > 0 && out.size() > limit) {

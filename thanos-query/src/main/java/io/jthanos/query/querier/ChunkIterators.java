@@ -1,5 +1,6 @@
 package io.jthanos.query.querier;
 
+import io.jthanos.block.downsample.CounterResetsIterator;
 import io.jthanos.proto.store.Aggr;
 import io.jthanos.storeapi.ChunkBytes;
 import io.jthanos.storeapi.StoreChunk;
