@@ -111,6 +111,32 @@ public final class Decbuf {
 
   /** Go {@code binary.Uvarint}: at most 10 bytes, the 10th at most 1. */
   public long uvarint() {
+    if (p + 10 <= lim) {
+      // Fast path: the whole varint is inside the window, no per-byte bounds handling.
+      int b = win.get(p);
+      if (b >= 0) {
+        p++;
+        return b;
+      }
+      long x = b & 0x7f;
+      int s = 7;
+      for (int i = 1; i < 10; i++) {
+        b = win.get(p + i);
+        if (b >= 0) {
+          if (i == 9 && b > 1) {
+            break; // the slow path reports the overflow
+          }
+          p += i + 1;
+          return x | ((long) b << s);
+        }
+        x |= (long) (b & 0x7f) << s;
+        s += 7;
+      }
+    }
+    return uvarintSlow();
+  }
+
+  private long uvarintSlow() {
     long start = position();
     long x = 0;
     int s = 0;

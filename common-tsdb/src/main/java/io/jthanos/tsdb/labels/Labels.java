@@ -258,6 +258,9 @@ public final class Labels implements Comparable<Labels> {
   }
 
   public static int compare(Labels a, Labels b) {
+    if (a == b) {
+      return 0;
+    }
     String[] x = a.nv;
     String[] y = b.nv;
     int n = Math.min(x.length, y.length);
@@ -275,6 +278,11 @@ public final class Labels implements Comparable<Labels> {
    * UTF-16 units, which differs only for supplementary characters versus U+E000..U+FFFF.
    */
   public static int compareStrings(String a, String b) {
+    // Most comparisons in merges and index checks are between equal names and values: equals is
+    // an intrinsic (vectorised, length checked first), the loop below only runs on a difference.
+    if (a.equals(b)) {
+      return 0;
+    }
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {
       char ca = a.charAt(i);
