@@ -277,8 +277,10 @@ class StoreGatewayPrometheusIT {
                   "operation=\"get_range\"")
               == 0
           || metric(s3Http, "thanos_store_index_cache_hits_total{", "item_type=\"Series\"") == 0);
-      assertThat(metric(s3Http, "thanos_redis_operation_duration_seconds_count{", "name=")).isPositive();
-      assertThat(metric(s3Http, "thanos_memcached_operations_total{", "caching-bucket")).isPositive();
+      assertThat(metric(s3Http, "thanos_redis_operation_duration_seconds_count{", "name="))
+          .isPositive();
+      assertThat(metric(s3Http, "thanos_memcached_operations_total{", "caching-bucket"))
+          .isPositive();
     }
   }
 

@@ -330,6 +330,39 @@ class CompactorJobTest {
   }
 
   @Test
+  void blocksYoungerThanTheConsistencyDelayAreNotTouched() throws Exception {
+    List<TestSeries> series = data(14, T0, 10, 60_000);
+    uploadTwoHourBlocks(EXT, series, 4);
+    // The fifth block was just uploaded: with it, [0,8h) would be compacted (the newest block is
+    // left out of planning); while it is too fresh the compactor sees four blocks and waits.
+    Meta fresh =
+        BucketBlocks.upload(
+            bkt,
+            tmp.resolve("up"),
+            EXT,
+            BucketBlocks.slice(series, T0 + 8 * H, T0 + 10 * H),
+            T0 + 8 * H,
+            T0 + 10 * H,
+            Sources.SIDECAR,
+            clock);
+    CompactorJob job = job(cfg());
+    job.iteration();
+    assertThat(BucketBlocks.live(bkt)).hasSize(5);
+    assertThat(counter("thanos_compact_group_compactions", "resolution", "0")).isZero();
+    assertThat(reg.find("thanos_blocks_meta_synced").tag("state", "too-fresh").gauge().value())
+        .isEqualTo(1);
+
+    clock.advance(Duration.ofMinutes(31));
+    job.iteration();
+    var live = BucketBlocks.live(bkt);
+    assertThat(live).hasSize(2).containsKey(fresh.ulid());
+    assertThat(counter("thanos_compact_group_compactions", "resolution", "0")).isEqualTo(1);
+    var content = BucketBlocks.read(bkt, tmp.resolve("read"), 0, EXT);
+    assertThat(content.doubled()).isZero();
+    assertThat(content.series()).isEqualTo(BucketBlocks.byLabels(series));
+  }
+
+  @Test
   void partialUploadsAreRemovedOnlyWhenOlderThanTheThreshold() throws Exception {
     List<TestSeries> series = data(12, T0, 2, 60_000);
     Meta young = BucketBlocks.upload(bkt, tmp.resolve("up"), EXT, series, T0, T0 + 2 * H);

@@ -76,17 +76,27 @@ public final class BucketBlocks {
       long min,
       long max,
       String source) {
+    return upload(
+        bkt, tmp, labels, series, min, max, source, Clock.fixed(UPLOADED, ZoneOffset.UTC));
+  }
+
+  /** As above, with {@code thanos.upload_time} taken from {@code uploadClock}. */
+  public static Meta upload(
+      Bucket bkt,
+      Path tmp,
+      Map<String, String> labels,
+      List<TestSeries> series,
+      long min,
+      long max,
+      String source,
+      Clock uploadClock) {
     try {
       Path dir = Files.createTempDirectory(Files.createDirectories(tmp), "block-");
       BlockMeta b = BlockFixtures.writeBlock(BlockWriter.builder(dir).timeRange(min, max), series);
       Path bdir = dir.resolve(b.ulid().toString());
       Meta m = new Meta(b, ThanosMeta.of(labels, 0, source));
       m.write(bdir);
-      Meta up =
-          Blocks.upload(
-              bkt,
-              bdir,
-              Blocks.UploadOptions.DEFAULT.withClock(Clock.fixed(UPLOADED, ZoneOffset.UTC)));
+      Meta up = Blocks.upload(bkt, bdir, Blocks.UploadOptions.DEFAULT.withClock(uploadClock));
       BlockFiles.deleteRecursively(dir);
       return up;
     } catch (IOException e) {
