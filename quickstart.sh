@@ -36,7 +36,7 @@ SEED_LABEL_VALUE=fleet-1
 
 # name|default|what: every port listens on 127.0.0.1; QUICKSTART_PORT_<NAME> overrides it.
 PORT_TABLE="
-QUERY_HTTP|29090|querier HTTP (UI and API)
+QUERY_HTTP|29090|querier HTTP, UI and API
 QUERY_GRPC|29091|querier gRPC
 STORE_HTTP|29190|store gateway HTTP
 STORE_GRPC|29191|store gateway gRPC
@@ -104,6 +104,20 @@ http_status() { # port path -> prints the status code, fails when nothing answer
     IFS= read -r -t 5 line <&3 || exit 1
     line="${line#HTTP/* }"
     printf '%s' "${line%% *}"
+  ) 2>/dev/null
+}
+
+http_body() { # port path -> prints the body of a 200 answer, fails otherwise
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$2" "$1" >&3 || exit 1
+    IFS= read -r -t 5 line <&3 || exit 1
+    line="${line#HTTP/* }"
+    [[ "${line%% *}" == 200 ]] || exit 1
+    while IFS= read -r -t 5 line <&3; do [[ "${line%$'\r'}" == "" ]] && break; done
+    body=""
+    while IFS= read -r -t 5 line <&3 || [[ -n "$line" ]]; do body+="$line"; done
+    printf '%s' "$body"
   ) 2>/dev/null
 }
 
@@ -309,6 +323,23 @@ await_ready() { # name port path
   done
 }
 
+await_endpoints() { # count: wait until the querier has every one of its endpoints up
+  local want="$1" deadline=$((SECONDS + READY_TIMEOUT)) body up=0
+  while :; do
+    body="$(http_body "$(port QUERY_HTTP)" /api/v1/stores 2>/dev/null || true)"
+    body="${body//[[:space:]]/}"
+    up="$(grep -o '"lastError":null' <<<"$body" | wc -l | tr -d ' ')"
+    (( up >= want )) && return 0
+    check_alive || return 1
+    if (( SECONDS >= deadline )); then
+      printf 'quickstart: error: the querier sees %s of its %s endpoints up after %ss; see %s/stores and data/logs/\n' \
+        "$up" "$want" "$READY_TIMEOUT" "http://127.0.0.1:$(port QUERY_HTTP)" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
 write_prometheus_config() { # replica
   local r="$1" p t
   {
@@ -350,6 +381,11 @@ seed_history() {
     fi
   done
   rm -f "$stamp"
+  # The generator names a block after its seed and time range only, so a new seed can bring back
+  # a block id that the store gateway and the compactor have cached (index-header, meta.json) with
+  # other contents: start them from empty data directories (they rebuild what they need).
+  rm -rf "$DATA/store" "$DATA/compact"
+  mkdir -p "$DATA/store" "$DATA/compact"
   say "seeding data/bucket with $HISTORY_DAYS days of generated history ($HISTORY_SERIES series, compacted and downsampled layout, up to $end_rfc; cached in data/cache)"
   if ! JAVA_OPTS="$COMPONENT_JAVA_OPTS" "$ROOT/bin/thanos" tools bucket generate \
       --objstore.config-file="$CONF/bucket.yml" --cache-dir="$DATA/cache" \
@@ -478,6 +514,8 @@ cmd_up() {
   await_ready store "$(port STORE_HTTP)" /-/ready || exit 1
   await_ready compact "$(port COMPACT_HTTP)" /-/ready || exit 1
   await_ready query "$(port QUERY_HTTP)" /-/ready || exit 1
+  # Ready means answering: the querier has found every store (its /-/ready does not wait for them).
+  await_endpoints "${#endpoints[@]}" || exit 1
 
   print_summary "$sidecar"
   if [[ "$detach" == 1 ]]; then

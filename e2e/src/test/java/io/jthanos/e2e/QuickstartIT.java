@@ -49,6 +49,16 @@ import org.junit.jupiter.api.io.TempDir;
 class QuickstartIT {
   private static final Duration READY = Duration.ofSeconds(200);
   private static final Duration WAIT = Duration.ofSeconds(90);
+
+  /**
+   * Prometheus block duration here (the default is 2m): a replica cuts its first block once its
+   * head spans 1.5 times that, and the sidecar ships it at its next 30s sync.
+   */
+  private static final String BLOCK_DURATION = "30s";
+
+  /** Until both sidecars have shipped a block: a first block, plus a sync, plus slack. */
+  private static final Duration SHIPPED = Duration.ofSeconds(180);
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -101,11 +111,16 @@ class QuickstartIT {
   }
 
   private static Map<String, String> env(String path) {
+    return env(path, 100);
+  }
+
+  private static Map<String, String> env(String path, int historySeries) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PATH", path);
     env.put("JAVA_HOME", System.getProperty("java.home"));
     env.put("QUICKSTART_HISTORY_DAYS", Integer.toString(HISTORY_DAYS));
-    env.put("QUICKSTART_HISTORY_SERIES", "100");
+    env.put("QUICKSTART_HISTORY_SERIES", Integer.toString(historySeries));
+    env.put("QUICKSTART_BLOCK_DURATION", BLOCK_DURATION);
     env.put("QUICKSTART_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC");
     ports.forEach((name, port) -> env.put("QUICKSTART_PORT_" + name, Integer.toString(port)));
     return env;
@@ -161,6 +176,18 @@ class QuickstartIT {
       assertThat(labelValues(dedup, "replica")).isEmpty();
       assertThat(jobsOf(dedup)).isEqualTo(jobs);
 
+      // Each replica's sidecar ships the blocks its Prometheus cuts to the bucket.
+      awaitShippedBlocks(Set.of("A", "B"));
+      for (String r : List.of("A", "B")) {
+        String metrics =
+            text("http://127.0.0.1:" + ports.get("SIDECAR_" + r + "_HTTP") + "/metrics");
+        Matcher m =
+            Pattern.compile("(?m)^thanos_shipper_uploads_total(?:\\{[^}]*})? (\\S+)$")
+                .matcher(metrics);
+        assertThat(m.find()).as("thanos_shipper_uploads_total of sidecar " + r).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).as("uploads of sidecar " + r).isPositive();
+      }
+
       // Every metric the Grafana dashboard of docker/ uses is exposed by the processes (the
       // replicas scrape them under the compose file's job names), and each panel evaluates.
       Set<String> wanted = new TreeSet<>();
@@ -204,12 +231,15 @@ class QuickstartIT {
   @Order(2)
   void withoutPrometheusAndDownAfterTheScriptDied() throws Exception {
     String path = pathWithout("prometheus", tmp.resolve("path-without-prometheus"));
+    // Another history size: the bucket is re-seeded with blocks under the ids the first run's
+    // store gateway cached (the generator names blocks by seed and time range).
     try (QuickstartRun qs =
-        QuickstartRun.start(clone, env(path), tmp.resolve("quickstart-2.log"))) {
+        QuickstartRun.start(clone, env(path, 120), tmp.resolve("quickstart-2.log"))) {
       qs.awaitOutput("^jthanos quickstart is ready\\.$", READY);
       assertThat(qs.output())
           .contains("prometheus is not on PATH")
           .contains("sudo apt-get install prometheus")
+          .contains("seeding data/bucket with " + HISTORY_DAYS + " days of generated history")
           .doesNotContain("building");
       assertThat(qs.pidFiles().keySet())
           .containsExactlyInAnyOrder("quickstart", "store", "compact", "query");
@@ -267,29 +297,52 @@ class QuickstartIT {
 
   // --- checks ------------------------------------------------------------------------------------
 
-  /** The querier's endpoints are up and of the expected types. */
+  /**
+   * The querier's endpoints are up and of the expected types as soon as the script says ready (it
+   * waits for them: the querier's own readiness does not).
+   */
   private static void assertStores(Set<String> types) throws Exception {
-    JsonNode stores =
-        await(
-            "every endpoint of the querier up",
-            () -> get(query() + "/api/v1/stores").path("data"),
-            d -> {
-              Set<String> seen = new TreeSet<>();
-              d.fieldNames().forEachRemaining(seen::add);
-              if (!seen.equals(types)) {
-                return false;
-              }
-              for (JsonNode list : d) {
-                for (JsonNode s : list) {
-                  if (!s.path("lastError").isNull()) {
-                    return false;
-                  }
-                }
-              }
-              return true;
-            });
+    JsonNode stores = get(query() + "/api/v1/stores").path("data");
+    Set<String> seen = new TreeSet<>();
+    stores.fieldNames().forEachRemaining(seen::add);
+    assertThat(seen).as(stores.toString()).isEqualTo(types);
+    for (JsonNode list : stores) {
+      for (JsonNode s : list) {
+        assertThat(s.path("lastError").isNull()).as(stores.toString()).isTrue();
+      }
+    }
     if (types.contains("sidecar")) {
       assertThat(stores.path("sidecar")).hasSize(2);
+    }
+  }
+
+  /** Waits until the bucket holds a block shipped by the sidecar of each replica. */
+  private static void awaitShippedBlocks(Set<String> replicas) throws Exception {
+    Path bucket = clone.resolve("data/bucket");
+    long deadline = System.nanoTime() + SHIPPED.toNanos();
+    Set<String> shipped = new TreeSet<>();
+    while (true) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(bucket)) {
+        for (Path dir : ds) {
+          Path meta = dir.resolve("meta.json");
+          if (!Files.isRegularFile(meta)) {
+            continue; // an upload in progress: meta.json comes last
+          }
+          JsonNode t = JSON.readTree(meta.toFile()).path("thanos");
+          if ("quickstart".equals(t.path("labels").path("cluster").asText())
+              && "sidecar".equals(t.path("source").asText())) {
+            shipped.add(t.path("labels").path("replica").asText());
+          }
+        }
+      }
+      if (shipped.containsAll(replicas)) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "after " + SHIPPED + " the bucket holds sidecar blocks of replicas " + shipped);
+      }
+      Thread.sleep(1000); // polling interval
     }
   }
 
@@ -386,8 +439,16 @@ class QuickstartIT {
   private static JsonNode matrix(String expr, double time, String params) throws Exception {
     JsonNode r = get(query() + "/api/v1/query?query=" + enc(expr) + "&time=" + time + "&" + params);
     assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("success");
+    assertThat(r.path("warnings")).as("every block answers: " + r.path("warnings")).isEmpty();
     assertThat(r.path("data").path("resultType").asText()).isEqualTo("matrix");
     return r.path("data").path("result");
+  }
+
+  private static String text(String url) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static JsonNode get(String url) throws Exception {

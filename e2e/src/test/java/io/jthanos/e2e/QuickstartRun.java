@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * configs and data directories are under it).
  */
 final class QuickstartRun implements AutoCloseable {
+  private static final Optional<Path> PERL = onPath("perl");
   private final Path checkout;
   private final Process process;
   private final Path log;
@@ -36,8 +37,15 @@ final class QuickstartRun implements AutoCloseable {
 
   /** Starts {@code bash quickstart.sh args...} in {@code checkout} with {@code env} added. */
   static QuickstartRun start(Path checkout, Map<String, String> env, Path log, String... args) {
-    List<String> cmd =
-        new ArrayList<>(List.of("bash", checkout.resolve("quickstart.sh").toString()));
+    List<String> cmd = new ArrayList<>();
+    if (PERL.isPresent()) {
+      // A shell starts a background job with SIGINT ignored and a child keeps that (this JVM's
+      // too, when the build runs in the background): bash cannot trap a signal ignored at its
+      // start, so the script would not see the Ctrl-C. Start it as a terminal would, with the
+      // default disposition.
+      cmd.addAll(List.of(PERL.get().toString(), "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die"));
+    }
+    cmd.addAll(List.of("bash", checkout.resolve("quickstart.sh").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(checkout.toFile());
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -191,6 +199,20 @@ final class QuickstartRun implements AutoCloseable {
         .filter(p -> p.pid() != ProcessHandle.current().pid())
         .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
         .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  private static Optional<Path> onPath(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String d : path.split(":")) {
+      Path p = Path.of(d.isEmpty() ? "." : d, program);
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 
   private static void pause() {

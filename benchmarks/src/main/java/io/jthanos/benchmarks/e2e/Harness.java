@@ -147,7 +147,8 @@ public final class Harness {
       promSetup.put("compaction", cfg.settlePrometheus() ? "settled" : "disabled");
       if (cfg.settlePrometheus()) {
         long s0 = System.nanoTime();
-        Prom p = startPrometheus(cfg, work, promData, children, "prometheus-compaction.log");
+        Prom p = launchPrometheus(cfg, work, promData, children, "prometheus-compaction.log");
+        StoreGatewayBench.awaitReady(p.api.base(), p.process);
         int blocks = awaitCompactionIdle(p);
         stop(p.process, children);
         promSetup.put("blocks_after_compaction", blocks);
@@ -155,123 +156,76 @@ public final class Harness {
         log("prometheus compacted %d raw blocks into %d in %.0f s", copied, blocks, secs(s0));
       }
 
-      // The jthanos side: store gateway over the compacted bucket, querier in front.
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      int sHttp = StoreGatewayBench.freePort();
-      int sGrpc = StoreGatewayBench.freePort();
-      String objstore =
-          "type: FILESYSTEM\nconfig:\n  directory: "
-              + compacted.bucketDir().toAbsolutePath()
-              + "\n";
-      List<String> storeCmd = new ArrayList<>(List.of(java));
-      storeCmd.addAll(cfg.storeJvm());
-      storeCmd.addAll(
-          List.of(
-              "-cp",
-              cfg.classpath(),
-              "io.jthanos.store.StoreMain",
-              "--http-address=127.0.0.1:" + sHttp,
-              "--grpc-address=127.0.0.1:" + sGrpc,
-              "--objstore.config=" + objstore,
-              "--data-dir=" + work.resolve("store-data"),
-              "--log.level=warn"));
-      long s0 = System.nanoTime();
-      Process store = StoreGatewayBench.start(storeCmd, work.resolve("store.log"));
-      children.add(store);
-      String storeBase = "http://127.0.0.1:" + sHttp;
-      StoreGatewayBench.awaitReady(storeBase, store);
-      log("store gateway ready in %.1f s", secs(s0));
-      int qHttp = StoreGatewayBench.freePort();
-      List<String> querierCmd = new ArrayList<>(List.of(java));
-      querierCmd.addAll(cfg.querierJvm());
-      querierCmd.addAll(
-          List.of(
-              "-cp",
-              cfg.classpath(),
-              "io.jthanos.query.QueryMain",
-              "--http-address=127.0.0.1:" + qHttp,
-              "--grpc-address=127.0.0.1:" + StoreGatewayBench.freePort(),
-              "--endpoint-strict=127.0.0.1:" + sGrpc,
-              "--query.promql-semantics=2",
-              "--log.level=warn"));
-      Process querier = StoreGatewayBench.start(querierCmd, work.resolve("querier.log"));
-      children.add(querier);
-      String qBase = "http://127.0.0.1:" + qHttp;
-      StoreGatewayBench.awaitReady(qBase, querier);
-      ApiClient jthanos = new ApiClient(qBase);
-      ApiClient storeApi = new ApiClient(storeBase);
-      awaitData(jthanos, querier, gen);
-      log("querier ready and answering");
-
-      Prom prom = startPrometheus(cfg, work, promData, children, "prometheus.log");
-      awaitData(prom.api, prom.process, gen);
-      log("prometheus ready and answering");
-
-      Map<String, Process> procs = new LinkedHashMap<>();
-      procs.put("store", store);
-      procs.put("querier", querier);
-      procs.put("prometheus", prom.process);
+      // The jthanos side: store gateway over the compacted bucket, querier in front; Prometheus.
+      Stack stack = new Stack(cfg, work, promData, compacted.bucketDir(), children);
+      stack.startBoth();
       Map<String, Long> idle = new LinkedHashMap<>();
-      for (var e : procs.entrySet()) {
-        idle.put(e.getKey(), StoreGatewayBench.rssKb(e.getValue().pid()));
+      for (String name : Stack.NAMES) {
+        idle.put(name, StoreGatewayBench.rssKb(stack.procs.get(name).pid()));
+        stack.notePeak(name);
       }
-      Map<String, Long> peak = new LinkedHashMap<>();
-      procs.keySet().forEach(k -> peak.put(k, 0L));
 
+      // Cold runs first when every cold run gets fresh processes, then the warm runs.
+      List<Variant> variants = variants(size, cfg.queries());
+      if (variants.isEmpty()) {
+        throw new IllegalArgumentException("--queries=" + cfg.queries() + " selects no query");
+      }
+      Map<Variant, Cold> colds = new LinkedHashMap<>();
+      if (cfg.coldRestart()) {
+        // One restart of both sides serves the cold runs of jthanos and Prometheus (separate
+        // processes); the auto-resolution run gets its own store gateway and querier.
+        boolean fresh = true;
+        for (Variant v : variants) {
+          log("cold: %s over %s (%s), fresh processes", v.query.name(), v.label(), v.target);
+          if (v.target.equals("jthanos")) {
+            if (!fresh) {
+              stack.restart(true, true);
+            }
+          } else if (v.target.equals("jthanos-auto")) {
+            stack.restart(true, false);
+          }
+          fresh = false;
+          colds.put(v, cold(stack, v));
+        }
+        stack.restart(true, true);
+      }
+      Map<Variant, Measurement> measured = new LinkedHashMap<>();
+      for (Variant v : variants) {
+        log("%s over %s, step %ds (%s)", v.query.name(), v.label(), v.stepS, v.target);
+        Cold c = cfg.coldRestart() ? colds.get(v) : null;
+        measured.put(v, warm(stack, v, c, cfg.warmRuns()));
+      }
       List<Row> rows = new ArrayList<>();
-      for (int i = 0; i < size.rangesHours().size(); i++) {
-        int hours = size.rangesHours().get(i);
-        long rangeMs = hours * HOUR;
-        long start = END - rangeMs;
-        long step = QueryMix.stepSeconds(rangeMs, size.intervalMs());
-        boolean auto = i > 0;
-        for (QueryMix.Query q : QueryMix.QUERIES) {
-          String label = DatasetSize.rangeLabel(hours);
-          log("%s over %s, step %ds", q.name(), label, step);
-          Measurement j =
-              measure(
-                  "jthanos",
-                  jthanos,
-                  storeApi,
-                  procs,
-                  List.of("store", "querier"),
-                  peak,
-                  q,
-                  start,
-                  step,
-                  "0s",
-                  cfg.warmRuns());
-          Measurement p =
-              measure(
-                  "prometheus",
-                  prom.api,
-                  null,
-                  procs,
-                  List.of("prometheus"),
-                  peak,
-                  q,
-                  start,
-                  step,
-                  null,
-                  cfg.warmRuns());
-          Measurement a =
-              auto
-                  ? measure(
-                      "jthanos-auto",
-                      jthanos,
-                      storeApi,
-                      procs,
-                      List.of("store", "querier"),
-                      peak,
-                      q,
-                      start,
-                      step,
-                      "auto",
-                      cfg.warmRuns())
-                  : null;
-          rows.add(new Row(q.name(), q.promql(), label, rangeMs, step, j, p, a));
+      for (Variant v : variants) {
+        if (v.target.equals("jthanos")) {
+          Measurement auto = null;
+          Measurement prom = null;
+          for (Variant o : variants) {
+            if (o.query.equals(v.query) && o.hours == v.hours) {
+              if (o.target.equals("prometheus")) {
+                prom = measured.get(o);
+              } else if (o.target.equals("jthanos-auto")) {
+                auto = measured.get(o);
+              }
+            }
+          }
+          rows.add(
+              new Row(
+                  v.query.name(),
+                  v.query.promql(),
+                  v.label(),
+                  v.hours * HOUR,
+                  v.stepS,
+                  measured.get(v),
+                  prom,
+                  auto));
         }
       }
+      for (String name : Stack.NAMES) {
+        stack.notePeak(name);
+      }
+      Map<String, Process> procs = stack.procs;
+      Map<String, Long> peak = stack.peakKb;
       List<ProcessMemory> mem = new ArrayList<>();
       for (var e : procs.entrySet()) {
         long pid = e.getValue().pid();
@@ -319,64 +273,243 @@ public final class Harness {
     }
   }
 
-  private static Measurement measure(
-      String target,
-      ApiClient api,
-      ApiClient storeMetrics,
-      Map<String, Process> procs,
-      List<String> own,
-      Map<String, Long> overallPeak,
-      QueryMix.Query q,
-      long start,
-      long step,
-      String resolution,
-      int warmRuns)
-      throws Exception {
-    for (String p : own) {
-      StoreGatewayBench.resetPeak(procs.get(p).pid());
+  /** One query over one range on one target. */
+  record Variant(String target, QueryMix.Query query, int hours, long stepS) {
+    boolean jthanos() {
+      return !target.equals("prometheus");
     }
-    double chunks0 = storeMetrics == null ? 0 : chunksTouched(storeMetrics);
-    ApiClient.Timed cold = api.rangeQuery(q.promql(), start, END, step, resolution, true);
-    long chunks = storeMetrics == null ? -1 : Math.round(chunksTouched(storeMetrics) - chunks0);
-    ApiClient.Answer answer = ApiClient.parse(cold.body());
+
+    String label() {
+      return DatasetSize.rangeLabel(hours);
+    }
+
+    long startMs() {
+      return END - hours * HOUR;
+    }
+
+    String resolution() {
+      return switch (target) {
+        case "jthanos" -> "0s";
+        case "jthanos-auto" -> "auto";
+        default -> null;
+      };
+    }
+
+    List<String> processes() {
+      return jthanos() ? List.of("store", "querier") : List.of("prometheus");
+    }
+  }
+
+  /** The measurement order: by range, query, then jthanos, Prometheus, jthanos with auto. */
+  static List<Variant> variants(DatasetSize size, java.util.regex.Pattern queries) {
+    List<Variant> out = new ArrayList<>();
+    for (int i = 0; i < size.rangesHours().size(); i++) {
+      int hours = size.rangesHours().get(i);
+      long step = QueryMix.stepSeconds(hours * HOUR, size.intervalMs());
+      for (QueryMix.Query q : QueryMix.QUERIES) {
+        if (!queries.matcher(q.name()).matches()) {
+          continue;
+        }
+        out.add(new Variant("jthanos", q, hours, step));
+        out.add(new Variant("prometheus", q, hours, step));
+        if (i > 0) {
+          out.add(new Variant("jthanos-auto", q, hours, step));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A cold run: its time, answer, and the gateway's chunks touched (-1 for Prometheus). */
+  record Cold(double millis, ApiClient.Answer answer, long chunks) {}
+
+  private static Cold cold(Stack stack, Variant v) throws Exception {
+    ApiClient api = v.jthanos() ? stack.jthanos : stack.prom;
+    double chunks0 = v.jthanos() ? chunksTouched(stack.storeApi) : 0;
+    ApiClient.Timed t =
+        api.rangeQuery(v.query.promql(), v.startMs(), END, v.stepS, v.resolution(), true);
+    long chunks = v.jthanos() ? Math.round(chunksTouched(stack.storeApi) - chunks0) : -1;
+    return new Cold(t.millis(), ApiClient.parse(t.body()), chunks);
+  }
+
+  /**
+   * The warm runs of a variant. Without a cold run done on fresh processes, the first run here is
+   * the cold one; with it, one untimed run refills the caches the restarts emptied.
+   */
+  private static Measurement warm(Stack stack, Variant v, Cold cold, int warmRuns)
+      throws Exception {
+    for (String p : v.processes()) {
+      StoreGatewayBench.resetPeak(stack.procs.get(p).pid());
+    }
+    ApiClient api = v.jthanos() ? stack.jthanos : stack.prom;
+    if (cold == null) {
+      cold = cold(stack, v);
+    } else {
+      api.rangeQuery(v.query.promql(), v.startMs(), END, v.stepS, v.resolution(), false);
+    }
     double[] warm = new double[warmRuns];
     for (int i = 0; i < warmRuns; i++) {
-      ApiClient.Timed t = api.rangeQuery(q.promql(), start, END, step, resolution, false);
+      ApiClient.Timed t =
+          api.rangeQuery(v.query.promql(), v.startMs(), END, v.stepS, v.resolution(), false);
       warm[i] = t.millis();
       if (i == warmRuns - 1) {
         ApiClient.Answer last = ApiClient.parse(t.body());
-        if (last.series() != answer.series()) {
+        if (last.series() != cold.answer().series()) {
           throw new IllegalStateException(
-              target
+              v.target
                   + " answered "
-                  + q.promql()
+                  + v.query.promql()
                   + " with "
                   + last.series()
                   + " series warm, "
-                  + answer.series()
+                  + cold.answer().series()
                   + " cold");
         }
       }
     }
     Map<String, Long> peaks = new LinkedHashMap<>();
-    for (String p : own) {
-      long hwm = StoreGatewayBench.hwmKb(procs.get(p).pid());
-      peaks.put(p, hwm);
-      overallPeak.merge(p, hwm, Math::max);
+    for (String p : v.processes()) {
+      peaks.put(p, StoreGatewayBench.hwmKb(stack.procs.get(p).pid()));
+      stack.notePeak(p);
     }
     double[] sorted = warm.clone();
     Arrays.sort(sorted);
     return new Measurement(
-        target,
+        v.target,
         cold.millis(),
         percentile(sorted, 0.5),
         percentile(sorted, 0.99),
         warm,
-        answer.series(),
-        answer.points(),
-        answer.totalQueryableSamples(),
-        chunks,
+        cold.answer().series(),
+        cold.answer().points(),
+        cold.answer().totalQueryableSamples(),
+        cold.chunks(),
         peaks);
+  }
+
+  /** The processes under test: store gateway, querier and Prometheus, restartable. */
+  private static final class Stack {
+    static final List<String> NAMES = List.of("store", "querier", "prometheus");
+
+    final HarnessConfig cfg;
+    final Path work;
+    final Path promData;
+    final String objstore;
+    final List<Process> children;
+    final Map<String, Process> procs = new LinkedHashMap<>();
+
+    /** Peak RSS of each process name over all its incarnations. */
+    final Map<String, Long> peakKb = new LinkedHashMap<>();
+
+    ApiClient jthanos;
+    ApiClient storeApi;
+    ApiClient prom;
+    int starts;
+
+    Stack(HarnessConfig cfg, Path work, Path promData, Path bucketDir, List<Process> children) {
+      this.cfg = cfg;
+      this.work = work;
+      this.promData = promData;
+      this.children = children;
+      this.objstore =
+          "type: FILESYSTEM\nconfig:\n  directory: " + bucketDir.toAbsolutePath() + "\n";
+      NAMES.forEach(n -> peakKb.put(n, 0L));
+    }
+
+    void startBoth() throws Exception {
+      starts++;
+      long s0 = System.nanoTime();
+      Prom p = launchPrometheus(cfg, work, promData, children, "prometheus-" + starts + ".log");
+      startJthanos();
+      StoreGatewayBench.awaitReady(p.api.base(), p.process);
+      awaitData(p.api, p.process);
+      procs.put("prometheus", p.process);
+      prom = p.api;
+      if (starts == 1) {
+        log("all processes ready and answering in %.1f s", secs(s0));
+      }
+    }
+
+    private void startJthanos() throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      int sHttp = StoreGatewayBench.freePort();
+      int sGrpc = StoreGatewayBench.freePort();
+      List<String> storeCmd = new ArrayList<>(List.of(java));
+      storeCmd.addAll(cfg.storeJvm());
+      storeCmd.addAll(
+          List.of(
+              "-cp",
+              cfg.classpath(),
+              "io.jthanos.store.StoreMain",
+              "--http-address=127.0.0.1:" + sHttp,
+              "--grpc-address=127.0.0.1:" + sGrpc,
+              "--objstore.config=" + objstore,
+              "--data-dir=" + work.resolve("store-data"),
+              "--log.level=warn"));
+      Process store = StoreGatewayBench.start(storeCmd, work.resolve("store-" + starts + ".log"));
+      children.add(store);
+      String storeBase = "http://127.0.0.1:" + sHttp;
+      StoreGatewayBench.awaitReady(storeBase, store);
+      int qHttp = StoreGatewayBench.freePort();
+      List<String> querierCmd = new ArrayList<>(List.of(java));
+      querierCmd.addAll(cfg.querierJvm());
+      querierCmd.addAll(
+          List.of(
+              "-cp",
+              cfg.classpath(),
+              "io.jthanos.query.QueryMain",
+              "--http-address=127.0.0.1:" + qHttp,
+              "--grpc-address=127.0.0.1:" + StoreGatewayBench.freePort(),
+              "--endpoint-strict=127.0.0.1:" + sGrpc,
+              "--query.promql-semantics=2",
+              "--log.level=warn"));
+      Process querier =
+          StoreGatewayBench.start(querierCmd, work.resolve("querier-" + starts + ".log"));
+      children.add(querier);
+      String qBase = "http://127.0.0.1:" + qHttp;
+      StoreGatewayBench.awaitReady(qBase, querier);
+      jthanos = new ApiClient(qBase);
+      storeApi = new ApiClient(storeBase);
+      awaitData(jthanos, querier);
+      procs.put("store", store);
+      procs.put("querier", querier);
+    }
+
+    /** Restarts one side or both with empty caches (new processes on new ports). */
+    void restart(boolean jthanosSide, boolean prometheusSide) throws Exception {
+      List<String> names = new ArrayList<>();
+      if (jthanosSide) {
+        names.addAll(List.of("querier", "store"));
+      }
+      if (prometheusSide) {
+        names.add("prometheus");
+      }
+      for (String n : names) {
+        notePeak(n);
+        stop(procs.get(n), children);
+      }
+      if (jthanosSide && prometheusSide) {
+        startBoth();
+        return;
+      }
+      starts++;
+      if (jthanosSide) {
+        startJthanos();
+      } else {
+        Prom p = launchPrometheus(cfg, work, promData, children, "prometheus-" + starts + ".log");
+        StoreGatewayBench.awaitReady(p.api.base(), p.process);
+        awaitData(p.api, p.process);
+        procs.put("prometheus", p.process);
+        prom = p.api;
+      }
+    }
+
+    void notePeak(String name) throws IOException {
+      Process p = procs.get(name);
+      if (p != null && p.isAlive()) {
+        peakKb.merge(name, StoreGatewayBench.hwmKb(p.pid()), Math::max);
+      }
+    }
   }
 
   /** Nearest-rank percentile of sorted values. */
@@ -393,7 +526,7 @@ public final class Harness {
   /** A running Prometheus. */
   private record Prom(Process process, ApiClient api) {}
 
-  private static Prom startPrometheus(
+  private static Prom launchPrometheus(
       HarnessConfig cfg, Path work, Path data, List<Process> children, String logName)
       throws Exception {
     int port = StoreGatewayBench.freePort();
@@ -412,9 +545,7 @@ public final class Harness {
     }
     Process p = StoreGatewayBench.start(cmd, work.resolve(logName));
     children.add(p);
-    String base = "http://127.0.0.1:" + port;
-    StoreGatewayBench.awaitReady(base, p);
-    return new Prom(p, new ApiClient(base));
+    return new Prom(p, new ApiClient("http://127.0.0.1:" + port));
   }
 
   /**
@@ -457,7 +588,7 @@ public final class Harness {
   }
 
   /** Waits until the API answers {@code count(up)} over the data with a series. */
-  private static void awaitData(ApiClient api, Process p, GeneratorConfig gen) throws Exception {
+  private static void awaitData(ApiClient api, Process p) throws Exception {
     long deadline = System.nanoTime() + 10L * 60 * 1_000_000_000L;
     IOException last = null;
     while (System.nanoTime() < deadline) {

@@ -13,8 +13,12 @@ import java.util.List;
  * @param workDir scratch space for the processes' data directories (deleted afterwards)
  * @param out the JSON result file
  * @param docs the markdown file whose marked section receives the table, or null for none
+ * @param queries which queries of the mix to run (by name)
  * @param warmRuns timed repetitions after the cold run of each query
  * @param prometheus the Prometheus binary
+ * @param coldRestart every cold run on freshly started processes (store gateway and querier, or
+ *     Prometheus), all cold runs before the warm ones; otherwise the cold run is the query's first
+ *     run in the processes' lifetime, right before its warm runs
  * @param settlePrometheus let Prometheus compact the raw blocks (and wait until it is done) before
  *     measuring; otherwise its compaction is disabled and it serves the 2h blocks
  * @param classpath the classpath of the store gateway and querier JVMs
@@ -29,8 +33,10 @@ public record HarnessConfig(
     Path workDir,
     Path out,
     Path docs,
+    java.util.regex.Pattern queries,
     int warmRuns,
     Path prometheus,
+    boolean coldRestart,
     boolean settlePrometheus,
     String classpath,
     List<String> storeJvm,
@@ -46,7 +52,10 @@ public record HarnessConfig(
         --work-dir=<dir>             scratch directory (default: a new temporary directory)
         --out=<file>                 JSON result (default benchmarks/results/e2e-<size>.json)
         --docs=<file>|none           markdown receiving the table (default docs/benchmarks.md)
+        --queries=<regex>            the queries of the mix to run, by name (default all)
         --warm=<n>                   warm repetitions per query (default 10)
+        --cold=restart|first         restart: every cold run on freshly started processes
+                                     (default); first: the query's first run in their lifetime
         --prometheus=<binary>        Prometheus binary (default prometheus on PATH)
         --prometheus-compaction=settle|off
                                      settle: let Prometheus compact the raw blocks first and wait
@@ -64,8 +73,10 @@ public record HarnessConfig(
     Path out = null;
     String docs = "docs/benchmarks.md";
     int warm = 10;
+    String queries = ".*";
     Path prom = Path.of("prometheus");
     boolean settle = true;
+    boolean coldRestart = true;
     List<String> storeJvm = List.of("-Xmx2g");
     List<String> querierJvm = List.of("-Xmx2g");
     for (String a : args) {
@@ -83,7 +94,17 @@ public record HarnessConfig(
         case "out" -> out = Path.of(v);
         case "docs" -> docs = v;
         case "warm" -> warm = Integer.parseInt(v);
+        case "queries" -> queries = v;
         case "prometheus" -> prom = Path.of(v);
+        case "cold" ->
+            coldRestart =
+                switch (v) {
+                  case "restart" -> true;
+                  case "first" -> false;
+                  default ->
+                      throw new IllegalArgumentException(
+                          "invalid --cold \"" + v + "\" (valid: restart, first)");
+                };
         case "prometheus-compaction" ->
             settle =
                 switch (v) {
@@ -116,8 +137,10 @@ public record HarnessConfig(
         work,
         out,
         docs.equals("none") ? null : Path.of(docs),
+        java.util.regex.Pattern.compile(queries),
         warm,
         prom,
+        coldRestart,
         settle,
         System.getProperty("java.class.path"),
         storeJvm,
@@ -137,8 +160,10 @@ public record HarnessConfig(
         workDir,
         out,
         docs,
+        queries,
         warmRuns,
         prometheus,
+        coldRestart,
         settlePrometheus,
         cp,
         storeJvm,

@@ -47,6 +47,7 @@ public final class Report {
     procs.put("store", String.join(" ", r.config().storeJvm()));
     procs.put("querier", String.join(" ", r.config().querierJvm()));
     root.put("warm_runs", r.config().warmRuns());
+    root.put("cold", r.config().coldRestart() ? "restart" : "first");
     root.put(
         "samples_note",
         "prometheus: totalQueryableSamples from stats=all; jthanos: the querier reports no sample"
@@ -168,14 +169,20 @@ public final class Report {
     b.append(
         fmt(
             "Range queries ending at the end of the data, step ≈ range/250 rounded as Grafana"
-                + " does. Cold: the first run of that query (and range) in the processes'"
-                + " lifetime (page cache warm, other queries may have filled shared caches);"
-                + " p50/p99: nearest rank over %d warm runs. Ratio: jthanos / Prometheus (lower"
+                + " does. Cold: %s; p50/p99: nearest rank over %d warm runs. Ratio: jthanos /"
+                + " Prometheus (lower"
                 + " is better). Samples: Prometheus' `totalQueryableSamples` (`stats=all`); the"
                 + " querier reports no sample statistics, so its column is the store gateway's"
                 + " chunks touched (`thanos_bucket_store_series_data_touched{data_type=\"chunks\"}`"
                 + " delta). Series: counted from each answer. auto: the querier with"
                 + " `max_source_resolution=auto` (downsampled data where step/5 allows).\n\n",
+            r.config().coldRestart()
+                ? "the first run on freshly started processes (a new store gateway and querier,"
+                    + " or a new Prometheus, before every cold run: empty process caches and"
+                    + " JIT; the OS page cache stays warm); the warm runs follow all cold runs,"
+                    + " after one untimed run"
+                : "the first run of that query (and range) in the processes' lifetime (page"
+                    + " cache warm, earlier queries may have filled shared caches)",
             r.config().warmRuns()));
     b.append(
         "| range (step) | query | series jthanos / Prom | jthanos cold / p50 / p99 ms | Prometheus"

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jthanos.block.generator.DatasetCache;
+import io.jthanos.block.generator.Layout;
 import io.jthanos.testing.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,7 @@ class HarnessTest {
             new String[] {
               "--size=tiny",
               "--warm=1",
+              "--cold=first",
               "--prometheus-compaction=off",
               "--cache-dir=" + cache,
               "--work-dir=" + tmp.resolve("work"),
@@ -104,15 +108,47 @@ class HarnessTest {
         .contains("| prometheus | ")
         .contains("JDK " + Runtime.version().feature());
 
-    // The datasets stay cached, keyed by generator version, seed and size: a second lookup finds
-    // them without generating.
-    assertThat(
-            io.jthanos.block.generator.DatasetCache.find(
-                cache, result.generator().withLayout(io.jthanos.block.generator.Layout.RAW)))
-        .isPresent();
-    assertThat(
-            io.jthanos.block.generator.DatasetCache.find(
-                cache, result.generator().withLayout(io.jthanos.block.generator.Layout.COMPACTED)))
-        .isPresent();
+    // The datasets stay cached, keyed by generator version, seed and size.
+    Path rawManifest =
+        DatasetCache.find(cache, result.generator().withLayout(Layout.RAW))
+            .orElseThrow()
+            .dir()
+            .resolve(DatasetCache.MANIFEST);
+    FileTime generated = Files.getLastModifiedTime(rawManifest);
+
+    // Cold runs on fresh processes, for one query of the mix: the second run reuses the cache.
+    Path out2 = tmp.resolve("results").resolve("e2e-restart.json");
+    Harness.run(
+        HarnessConfig.parse(
+            new String[] {
+              "--size=tiny",
+              "--warm=1",
+              "--cold=restart",
+              "--queries=count-all-by-job",
+              "--prometheus-compaction=off",
+              "--cache-dir=" + cache,
+              "--work-dir=" + tmp.resolve("work2"),
+              "--out=" + out2,
+              "--docs=none",
+              "--prometheus=" + prometheus,
+              "--store-jvm=-Xmx512m -XX:+UseSerialGC",
+              "--querier-jvm=-Xmx512m -XX:+UseSerialGC"
+            }));
+    assertThat(Files.getLastModifiedTime(rawManifest)).isEqualTo(generated);
+    JsonNode restart = new ObjectMapper().readTree(out2.toFile());
+    assertThat(restart.path("cold").asText()).isEqualTo("restart");
+    assertThat(restart.path("queries")).hasSize(2);
+    for (JsonNode q : restart.path("queries")) {
+      assertThat(q.path("query").asText()).isEqualTo("count-all-by-job");
+      assertThat(q.path("series_agree").asBoolean()).isTrue();
+      assertThat(q.path("jthanos").path("cold_ms").asDouble()).isPositive();
+      assertThat(q.path("prometheus").path("cold_ms").asDouble()).isPositive();
+    }
+    // One start, a restart of both sides per query and range, one of jthanos for the auto run,
+    // and a last one before the warm runs.
+    try (var logs = Files.list(tmp.resolve("work2"))) {
+      assertThat(logs.filter(f -> f.getFileName().toString().matches("store-[0-9]+\\.log")))
+          .hasSize(4);
+    }
   }
 }

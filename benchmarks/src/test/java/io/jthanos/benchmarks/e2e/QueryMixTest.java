@@ -52,14 +52,39 @@ class QueryMixTest {
   void flagsAreParsedOnce() {
     HarnessConfig c =
         HarnessConfig.parse(
-            new String[] {"--size=tiny", "--warm=3", "--docs=none", "--store-jvm=-Xmx1g -Xss1m"});
+            new String[] {
+              "--size=tiny",
+              "--warm=3",
+              "--docs=none",
+              "--store-jvm=-Xmx1g -Xss1m",
+              "--queries=topk|join"
+            });
+    assertThat(Harness.variants(c.size(), c.queries()))
+        .extracting(v -> v.query().name() + "@" + v.label() + ":" + v.target())
+        .containsExactly(
+            "topk@6h:jthanos",
+            "topk@6h:prometheus",
+            "join@6h:jthanos",
+            "join@6h:prometheus",
+            "topk@1d:jthanos",
+            "topk@1d:prometheus",
+            "topk@1d:jthanos-auto",
+            "join@1d:jthanos",
+            "join@1d:prometheus",
+            "join@1d:jthanos-auto");
+    assertThat(c.coldRestart()).isTrue();
+    assertThat(HarnessConfig.parse(new String[] {"--cold=first"}).coldRestart()).isFalse();
+    assertThatThrownBy(() -> HarnessConfig.parse(new String[] {"--cold=warm"}))
+        .hasMessageContaining("valid: restart, first");
     assertThat(c.size()).isEqualTo(DatasetSize.TINY);
     assertThat(c.warmRuns()).isEqualTo(3);
     assertThat(c.docs()).isNull();
     assertThat(c.storeJvm()).containsExactly("-Xmx1g", "-Xss1m");
     assertThat(c.out().toString()).endsWith("e2e-tiny.json");
     assertThat(c.command())
-        .endsWith("Harness --size=tiny --warm=3 --docs=none '--store-jvm=-Xmx1g -Xss1m'");
+        .endsWith(
+            "Harness --size=tiny --warm=3 --docs=none '--store-jvm=-Xmx1g -Xss1m'"
+                + " --queries=topk|join");
     assertThatThrownBy(() -> HarnessConfig.parse(new String[] {"--bogus=1"}))
         .hasMessageContaining("unknown flag --bogus");
     assertThatThrownBy(() -> HarnessConfig.parse(new String[] {"--warm=0"}))
