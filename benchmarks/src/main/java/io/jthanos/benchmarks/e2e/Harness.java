@@ -188,6 +188,12 @@ public final class Harness {
           colds.put(v, cold(stack, v));
         }
         stack.restart(true, true);
+        // The warm runs measure the steady state: a JIT and caches warmed by the whole mix.
+        log("warm-up: every query once, untimed");
+        for (Variant v : variants) {
+          (v.jthanos() ? stack.jthanos : stack.prom)
+              .rangeQuery(v.query.promql(), v.startMs(), END, v.stepS, v.resolution(), false);
+        }
       }
       Map<Variant, Measurement> measured = new LinkedHashMap<>();
       for (Variant v : variants) {
@@ -334,7 +340,7 @@ public final class Harness {
 
   /**
    * The warm runs of a variant. Without a cold run done on fresh processes, the first run here is
-   * the cold one; with it, one untimed run refills the caches the restarts emptied.
+   * the cold one; with it, the warm-up pass over the whole mix came before.
    */
   private static Measurement warm(Stack stack, Variant v, Cold cold, int warmRuns)
       throws Exception {
@@ -344,8 +350,6 @@ public final class Harness {
     ApiClient api = v.jthanos() ? stack.jthanos : stack.prom;
     if (cold == null) {
       cold = cold(stack, v);
-    } else {
-      api.rangeQuery(v.query.promql(), v.startMs(), END, v.stepS, v.resolution(), false);
     }
     double[] warm = new double[warmRuns];
     for (int i = 0; i < warmRuns; i++) {

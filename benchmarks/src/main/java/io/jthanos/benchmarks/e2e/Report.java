@@ -179,8 +179,8 @@ public final class Report {
             r.config().coldRestart()
                 ? "the first run on freshly started processes (a new store gateway and querier,"
                     + " or a new Prometheus, before every cold run: empty process caches and"
-                    + " JIT; the OS page cache stays warm); the warm runs follow all cold runs,"
-                    + " after one untimed run"
+                    + " JIT; the OS page cache stays warm); the warm runs follow all cold runs on"
+                    + " one set of processes, after an untimed pass over the whole mix"
                 : "the first run of that query (and range) in the processes' lifetime (page"
                     + " cache warm, earlier queries may have filled shared caches)",
             r.config().warmRuns()));
